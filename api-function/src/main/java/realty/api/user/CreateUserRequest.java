@@ -1,0 +1,24 @@
+package realty.api.user;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.util.List;
+import java.util.UUID;
+
+@Serdeable
+public record CreateUserRequest(
+        @NotBlank @Email @Size(max = 254) String email,
+        @NotBlank @Size(max = 200) String name,
+        // bcrypt reads at most 72 bytes
+        @NotNull @Size(min = 8, max = 72) String password,
+        @NotEmpty @Size(max = 9) List<@NotBlank String> profiles,
+        @NotEmpty @Size(max = 50) List<@NotNull UUID> companyIds,
+        @Nullable @Pattern(regexp = "pt-BR|en") String locale) {
+}

@@ -1,0 +1,48 @@
+package realty.core.broker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.MessageProperties;
+import jakarta.inject.Singleton;
+
+import java.util.Date;
+import java.util.List;
+
+/**
+ * Publishes persistent messages and waits for the broker's confirms. A batch is confirmed as a
+ * whole: either every message is confirmed or the call throws and the caller keeps them pending.
+ */
+@Singleton
+public class EventPublisher {
+    private final BrokerConnection broker;
+    private final BrokerSettings settings;
+
+    public EventPublisher(BrokerConnection broker, BrokerSettings settings) {
+        this.broker = broker;
+        this.settings = settings;
+    }
+
+    public void publish(List<OutgoingMessage> messages) throws BrokerUnavailableException {
+        if (messages.isEmpty()) {
+            return;
+        }
+        broker.withChannel(channel -> {
+            for (OutgoingMessage m : messages) {
+                channel.basicPublish(m.exchange(), m.routingKey(), false, properties(m), m.body());
+            }
+            channel.waitForConfirmsOrDie(settings.getConfirmTimeout().toMillis());
+            return null;
+        });
+    }
+
+    private static AMQP.BasicProperties properties(OutgoingMessage m) {
+        return MessageProperties.PERSISTENT_BASIC.builder()
+                .contentType("application/json")
+                .messageId(m.messageId())
+                .type(m.type())
+                .priority(m.priority())
+                .correlationId(m.correlationId())
+                .timestamp(m.timestamp() == null ? null : Date.from(m.timestamp()))
+                .headers(m.headers())
+                .build();
+    }
+}

@@ -1,0 +1,60 @@
+package realty.core.outbox;
+
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import realty.core.event.EventEnvelope;
+
+import java.sql.Connection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A write and its events in one database transaction (the transactional outbox), followed right
+ * after the commit by publishing those events with confirms. Whether publishing worked or not, the
+ * write has succeeded; unpublished events stay pending for the relay.
+ */
+@Singleton
+public class EventfulTransaction {
+    private final TransactionOperations<Connection> tx;
+    private final Outbox outbox;
+    private final OutboxPublisher publisher;
+
+    public EventfulTransaction(TransactionOperations<Connection> tx, Outbox outbox, OutboxPublisher publisher) {
+        this.tx = tx;
+        this.outbox = outbox;
+        this.publisher = publisher;
+    }
+
+    /** What a write produced: its result and the events it emits. */
+    public record Result<T>(T value, List<EventEnvelope> events) {
+    }
+
+    /** The committed result and the state of its events. */
+    public record Committed<T>(T value, List<EventRef> events) {
+    }
+
+    @FunctionalInterface
+    public interface Work<T> {
+        Result<T> run(Connection connection) throws Exception;
+    }
+
+    public <T> Committed<T> execute(Work<T> work) {
+        Result<T> result = tx.executeWrite(status -> {
+            try {
+                Result<T> r = work.run(status.getConnection());
+                outbox.append(status.getConnection(), r.events());
+                return r;
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Set<UUID> published = new HashSet<>(publisher.publishCommitted(result.events().stream().map(EventEnvelope::id).toList()));
+        return new Committed<>(result.value(), result.events().stream()
+                .map(e -> new EventRef(e.id(), e.type(), published.contains(e.id()) ? "PUBLISHED" : "PENDING"))
+                .toList());
+    }
+}

@@ -1,0 +1,57 @@
+package realty.core.outbox;
+
+import jakarta.inject.Singleton;
+import realty.core.event.EventCodec;
+import realty.core.event.EventEnvelope;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.List;
+
+/**
+ * Appends events to the outbox on the caller's connection, i.e. inside the transaction that writes
+ * the business rows: both commit or neither does.
+ */
+@Singleton
+public class Outbox {
+    private static final String INSERT = """
+            INSERT INTO outbox_events (id, type, version, company_id, aggregate_type, aggregate_id,
+                                       correlation_id, priority, body, occurred_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?)""";
+
+    private final EventCodec codec;
+
+    public Outbox(EventCodec codec) {
+        this.codec = codec;
+    }
+
+    public void append(Connection connection, List<EventEnvelope> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
+            for (EventEnvelope e : events) {
+                ps.setObject(1, e.id());
+                ps.setString(2, e.type());
+                ps.setInt(3, e.version());
+                if (e.companyId() == null) {
+                    ps.setNull(4, Types.OTHER);
+                } else {
+                    ps.setObject(4, e.companyId());
+                }
+                ps.setString(5, e.aggregate().type());
+                ps.setString(6, e.aggregate().id());
+                ps.setString(7, e.correlationId());
+                ps.setInt(8, e.eventType().priority());
+                ps.setString(9, new String(codec.encode(e), StandardCharsets.UTF_8));
+                ps.setTimestamp(10, Timestamp.from(e.occurredAt()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+}

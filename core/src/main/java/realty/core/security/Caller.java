@@ -1,0 +1,41 @@
+package realty.core.security;
+
+import io.micronaut.core.annotation.Nullable;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Who is calling, as loaded from the database on this request (a token carries identity only, so
+ * profile and company changes apply on the next request).
+ *
+ * @param userId        null for the platform admin
+ * @param platformAdmin the SaaS operator: creates companies, sees every tenant
+ */
+public record Caller(@Nullable UUID userId, String username, Set<Profile> profiles, Set<UUID> companyIds,
+                     boolean platformAdmin) {
+
+    public static final String PLATFORM_ADMIN_SUBJECT = "platform-admin";
+
+    public static Caller platformAdmin(String username) {
+        return new Caller(null, username, Set.of(), Set.of(), true);
+    }
+
+    public boolean has(Profile profile) {
+        return profiles.contains(profile);
+    }
+
+    public boolean belongsTo(UUID companyId) {
+        return platformAdmin || companyIds.contains(companyId);
+    }
+
+    public List<String> profileCodes() {
+        return profiles.stream().map(Profile::code).sorted().toList();
+    }
+
+    /** The id written as actor in events and audit rows. */
+    public String actorId() {
+        return platformAdmin ? PLATFORM_ADMIN_SUBJECT : userId.toString();
+    }
+}

@@ -1,0 +1,66 @@
+variable "broker_arn" {
+  description = "ARN of the Amazon MQ for RabbitMQ broker."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:mq:", var.broker_arn))
+    error_message = "broker_arn must be an Amazon MQ broker ARN."
+  }
+}
+
+variable "broker_secret_arn" {
+  description = "Secret with the broker username and password (BASIC_AUTH of the event source mappings)."
+  type        = string
+}
+
+variable "virtual_host" {
+  description = "RabbitMQ virtual host of the work queues."
+  type        = string
+  default     = "/"
+}
+
+variable "function_alias_arns" {
+  description = "Function key => ARN of the live alias (output alias_arns of the functions module)."
+  type        = map(string)
+}
+
+variable "function_role_names" {
+  description = "Function key => execution role name (output role_names of the functions module)."
+  type        = map(string)
+}
+
+variable "batch_size" {
+  description = "Work queue => maximum messages per invocation. Lambda runs one concurrent batch per RabbitMQ event source, so throughput comes from batch size."
+  type        = map(number)
+  default = {
+    audit_events        = 100
+    commission_events   = 10
+    notification_events = 20
+  }
+
+  validation {
+    condition     = alltrue([for q, n in var.batch_size : n >= 1 && n <= 10000])
+    error_message = "Batch sizes must be between 1 and 10000."
+  }
+}
+
+variable "batching_window_seconds" {
+  description = "Work queue => seconds Lambda waits to fill a batch. Adds up to this much latency (event lag) when traffic is low."
+  type        = map(number)
+  default = {
+    audit_events        = 1
+    commission_events   = 0
+    notification_events = 2
+  }
+
+  validation {
+    condition     = alltrue([for q, s in var.batching_window_seconds : s >= 0 && s <= 300])
+    error_message = "Batching windows must be between 0 and 300 seconds."
+  }
+}
+
+variable "enabled" {
+  description = "Poll the queues. false pauses every consumer (messages wait in the queues)."
+  type        = bool
+  default     = true
+}

@@ -1,0 +1,277 @@
+variable "name_prefix" {
+  description = "Prefix of function, role and log group names, e.g. realty-prod. Functions are named <prefix>-<key>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,30}$", var.name_prefix))
+    error_message = "name_prefix must be 3-31 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Value of REALTY_ENVIRONMENT: dev, prod or local."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "prod", "local"], var.environment)
+    error_message = "environment must be dev, prod or local."
+  }
+}
+
+variable "artifacts_dir" {
+  description = "Directory that contains the Maven modules, i.e. the repository root; the jars are <module>/target/<module>-lambda.jar under it."
+  type        = string
+}
+
+variable "architecture" {
+  description = "Instruction set of all functions. The secrets extension layer must be built for the same one."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be x86_64 or arm64."
+  }
+}
+
+variable "secrets_extension_layer_arn" {
+  description = "ARN of the AWS Parameters and Secrets Lambda Extension layer for this region and architecture. null only where no layer can be attached (LocalStack without layer support)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.secrets_extension_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension(-Arm64)?:[0-9]+$", var.secrets_extension_layer_arn))
+    error_message = "secrets_extension_layer_arn must be an AWS-Parameters-and-Secrets-Lambda-Extension layer version ARN."
+  }
+}
+
+variable "require_secrets_extension" {
+  description = "Fail the plan when no secrets extension layer ARN is given. Only LocalStack sets false."
+  type        = bool
+  default     = true
+}
+
+variable "subnet_ids" {
+  description = "Private subnets the functions run in."
+  type        = list(string)
+}
+
+variable "security_group_ids" {
+  description = "Security groups of the functions."
+  type        = list(string)
+}
+
+variable "db_jdbc_url" {
+  description = "DB_JDBC_URL, e.g. jdbc:postgresql://host:5432/realty."
+  type        = string
+
+  validation {
+    condition     = startswith(var.db_jdbc_url, "jdbc:postgresql://")
+    error_message = "db_jdbc_url must start with jdbc:postgresql://."
+  }
+}
+
+variable "db_secret_arn" {
+  description = "DB_SECRET_ARN: secret with the database username and password."
+  type        = string
+}
+
+variable "amqp_uri" {
+  description = "AMQP_URI, e.g. amqps://b-xxx.mq.sa-east-1.amazonaws.com:5671."
+  type        = string
+
+  validation {
+    condition     = can(regex("^amqps?://", var.amqp_uri))
+    error_message = "amqp_uri must start with amqp:// or amqps://."
+  }
+}
+
+variable "amqp_vhost" {
+  description = "AMQP_VHOST: RabbitMQ virtual host of the topology."
+  type        = string
+  default     = "/"
+}
+
+variable "db_pool_size" {
+  description = "DB_POOL_SIZE: JDBC connections per function instance. Open connections ~ concurrent instances x this (docs/operations.md)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.db_pool_size >= 1 && var.db_pool_size <= 10
+    error_message = "db_pool_size must be between 1 and 10."
+  }
+}
+
+variable "bcrypt_cost" {
+  description = "BCRYPT_COST of password hashes (api). Each +1 doubles login and user-creation CPU time."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.bcrypt_cost >= 10 && var.bcrypt_cost <= 14
+    error_message = "bcrypt_cost must be between 10 and 14."
+  }
+}
+
+variable "broker_secret_arn" {
+  description = "BROKER_SECRET_ARN: secret with the broker username and password."
+  type        = string
+}
+
+variable "jwt_secret_arn" {
+  description = "JWT_SECRET_ARN: secret with the token signing key (api, relay and deploy task)."
+  type        = string
+}
+
+variable "platform_admin_secret_arn" {
+  description = "PLATFORM_ADMIN_SECRET_ARN: secret with the platform administrator credentials."
+  type        = string
+}
+
+variable "smtp_host" {
+  description = "SMTP_HOST of the notification function, e.g. email-smtp.sa-east-1.amazonaws.com."
+  type        = string
+}
+
+variable "smtp_port" {
+  description = "SMTP_PORT of the notification function (587 = STARTTLS)."
+  type        = number
+  default     = 587
+
+  validation {
+    condition     = var.smtp_port >= 1 && var.smtp_port <= 65535
+    error_message = "smtp_port must be a TCP port."
+  }
+}
+
+variable "smtp_secret_arn" {
+  description = "SMTP_SECRET_ARN: secret with the SMTP username and password."
+  type        = string
+}
+
+variable "mail_from" {
+  description = "MAIL_FROM: sender address of notification e-mails."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[^@\\s]+@[^@\\s]+$", var.mail_from))
+    error_message = "mail_from must be an e-mail address."
+  }
+}
+
+variable "memory_mb" {
+  description = "Function key => memory in MB. Absent keys get 512, which fits every function (target P8); raise only after measuring."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.memory_mb : contains(["api", "relay", "deploy", "audit", "commission", "notification"], k) && v >= 128 && v <= 10240])
+    error_message = "Keys must be function keys and sizes between 128 and 10240 MB."
+  }
+}
+
+variable "timeout_seconds" {
+  description = "Function key => timeout in seconds. Defaults: api 20 (under the 30 s API Gateway limit), relay 50 (under its 1 min schedule), deploy 300 (Flyway), audit 60, commission 120, notification 120 (a whole batch)."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.timeout_seconds : contains(["api", "relay", "deploy", "audit", "commission", "notification"], k) && v >= 3 && v <= 900])
+    error_message = "Keys must be function keys and timeouts between 3 and 900 seconds."
+  }
+
+  validation {
+    condition     = lookup(var.timeout_seconds, "api", 20) <= 29 && lookup(var.timeout_seconds, "relay", 50) < 60
+    error_message = "api must time out before API Gateway does (30 s) and relay before its next run (60 s)."
+  }
+}
+
+variable "reserved_concurrency" {
+  description = "Reserved concurrent executions per function key (api, relay, deploy, audit, commission, notification); -1 or absent = unreserved. Caps database connections: see docs/operations.md."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.reserved_concurrency : contains(["api", "relay", "deploy", "audit", "commission", "notification"], k) && v >= -1])
+    error_message = "Keys must be function keys and values >= -1."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function log groups."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
+}
+
+variable "secrets_cache_ttl_seconds" {
+  description = "SECRETS_MANAGER_TTL of the secrets extension: how long a secret value is cached."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.secrets_cache_ttl_seconds >= 0 && var.secrets_cache_ttl_seconds <= 300
+    error_message = "The extension accepts 0-300 seconds."
+  }
+}
+
+variable "secrets_revision" {
+  description = "Bump after rotating a secret: the new value of REALTY_SECRETS_REVISION publishes new versions (and a new api SnapStart snapshot), so every function reads the secrets again."
+  type        = string
+  default     = "1"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._-]{1,64}$", var.secrets_revision))
+    error_message = "secrets_revision must be 1-64 letters, digits, '.', '_' or '-'."
+  }
+}
+
+variable "run_deploy_task" {
+  description = "Invoke the deploy task (Flyway migrations + RabbitMQ topology) during apply whenever the api artifact or its configuration changes."
+  type        = bool
+  default     = true
+}
+
+variable "deploy_task_input" {
+  description = "JSON payload sent to the deploy task."
+  type        = string
+  default     = "{}"
+
+  validation {
+    condition     = can(jsondecode(var.deploy_task_input))
+    error_message = "deploy_task_input must be JSON."
+  }
+}
+
+variable "create_relay_schedule" {
+  description = "Create the EventBridge Scheduler schedule that runs the outbox relay."
+  type        = bool
+  default     = true
+}
+
+variable "relay_schedule_expression" {
+  description = "Schedule of the outbox relay."
+  type        = string
+  default     = "rate(1 minute)"
+
+  validation {
+    condition     = can(regex("^(rate|cron)\\(.+\\)$", var.relay_schedule_expression))
+    error_message = "relay_schedule_expression must be a rate() or cron() expression."
+  }
+}
+
+variable "pinned_versions" {
+  description = "Rollback switch: function key => published version the live alias must point at. Empty = latest published version."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.pinned_versions : contains(["api", "relay", "deploy", "audit", "commission", "notification"], k) && can(regex("^[0-9]+$", v))])
+    error_message = "Keys must be function keys and values version numbers."
+  }
+}

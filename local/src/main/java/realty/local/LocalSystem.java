@@ -1,0 +1,180 @@
+package realty.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.RabbitMQEvent;
+import com.rabbitmq.client.ConnectionFactory;
+import io.micronaut.context.ApplicationContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import realty.api.ApiFunction;
+import realty.audit.AuditFunction;
+import realty.commission.CommissionFunction;
+import realty.core.broker.BrokerUnavailableException;
+import realty.core.config.FunctionContexts;
+import realty.core.topology.Topology;
+import realty.core.topology.TopologyDeclarer;
+import realty.core.topology.WorkQueue;
+import realty.notification.NotificationFunction;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The whole system in one process, with the Lambda handler classes: the API behind a local
+ * gateway, one local event source per work queue feeding its queue function, and the outbox relay
+ * on a timer. It takes an existing PostgreSQL and RabbitMQ ({@link Settings}); {@link LocalMain}
+ * provides those for a developer, the tests provide their own.
+ */
+public final class LocalSystem implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalSystem.class);
+
+    /**
+     * Where the system runs and how.
+     *
+     * @param httpPort         0 for any free port
+     * @param queueFunctions   function name → handler factory, to replace a queue function (tests); absent = the real one
+     * @param extraProperties  added to every function's configuration (e.g. retry delays)
+     */
+    public record Settings(String jdbcUrl, String dbUsername, String dbPassword,
+                           String amqpHost, int amqpPort, String virtualHost, String amqpUsername, String amqpPassword,
+                           String httpHost, int httpPort, String jwtSecret, String adminUsername, String adminPassword,
+                           int batchSize, Duration batchWindow, boolean startEventSources,
+                           Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> queueFunctions,
+                           Map<String, Object> extraProperties) {
+    }
+
+    private final Settings settings;
+    private final List<ApplicationContext> contexts = new ArrayList<>();
+    private final Map<String, RequestHandler<RabbitMQEvent, ?>> handlers = new LinkedHashMap<>();
+    private final List<LocalEventSource> sources = new ArrayList<>();
+    private final ApplicationContext apiContext;
+    private final ApiFunction api;
+    private final LocalGateway gateway;
+
+    private LocalSystem(Settings settings) throws Exception {
+        this.settings = settings;
+        Map<String, Object> common = commonProperties(settings);
+
+        Map<String, Object> apiProps = new HashMap<>(common);
+        apiProps.put("flyway.datasources.default.enabled", true);
+        apiProps.put("realty.outbox.relay-interval", "2s");
+        apiProps.put("datasources.default.maximum-pool-size", 16);
+        apiProps.put("micronaut.security.token.jwt.signatures.secret.generator.secret", settings.jwtSecret());
+        apiProps.put("realty.platform-admin.username", settings.adminUsername());
+        apiProps.put("realty.platform-admin.password", settings.adminPassword());
+        apiContext = start(ApiFunction.FUNCTION, apiProps);
+        try {
+            apiContext.getBean(TopologyDeclarer.class).declare();
+        } catch (BrokerUnavailableException e) {
+            // The API still serves writes; their events wait in the outbox until a broker answers.
+            LOG.warn("broker unreachable, topology not declared: {}", e.getMessage());
+        }
+        api = new ApiFunction(apiContext);
+
+        Topology topology = apiContext.getBean(Topology.class);
+        for (WorkQueue queue : topology.workQueues()) {
+            ApplicationContext ctx = start(queue.function(), common);
+            var factory = settings.queueFunctions().getOrDefault(queue.function(), LocalSystem::realQueueFunction);
+            handlers.put(queue.function(), factory.apply(ctx));
+        }
+        if (settings.startEventSources()) {
+            startEventSources();
+        }
+        gateway = new LocalGateway(api, settings.httpHost(), settings.httpPort(), 32);
+        LOG.info("API on http://{}:{}", settings.httpHost(), gateway.port());
+    }
+
+    public static LocalSystem start(Settings settings) throws Exception {
+        return new LocalSystem(settings);
+    }
+
+    private static RequestHandler<RabbitMQEvent, ?> realQueueFunction(ApplicationContext ctx) {
+        String function = ctx.getRequiredProperty("realty.function", String.class);
+        return switch (function) {
+            case Topology.AUDIT -> new AuditFunction(ctx);
+            case Topology.COMMISSION -> new CommissionFunction(ctx);
+            case Topology.NOTIFICATION -> new NotificationFunction(ctx);
+            default -> throw new IllegalArgumentException("no queue function " + function);
+        };
+    }
+
+    private ApplicationContext start(String function, Map<String, Object> properties) {
+        ApplicationContext ctx = FunctionContexts.start(function, properties, "local");
+        contexts.add(ctx);
+        return ctx;
+    }
+
+    private static Map<String, Object> commonProperties(Settings s) {
+        Map<String, Object> p = new HashMap<>(s.extraProperties());
+        p.put("datasources.default.url", s.jdbcUrl());
+        p.put("datasources.default.username", s.dbUsername());
+        p.put("datasources.default.password", s.dbPassword());
+        p.putIfAbsent("datasources.default.maximum-pool-size", 4);
+        p.put("realty.broker.uri", "amqp://" + s.amqpHost() + ":" + s.amqpPort());
+        p.put("realty.broker.virtual-host", s.virtualHost());
+        p.put("realty.broker.username", s.amqpUsername());
+        p.put("realty.broker.password", s.amqpPassword());
+        return p;
+    }
+
+    /** Starts one event source per work queue (idempotent). */
+    public synchronized void startEventSources() throws Exception {
+        if (!sources.isEmpty()) {
+            return;
+        }
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(settings.amqpHost());
+        factory.setPort(settings.amqpPort());
+        factory.setVirtualHost(settings.virtualHost());
+        factory.setUsername(settings.amqpUsername());
+        factory.setPassword(settings.amqpPassword());
+        factory.setAutomaticRecoveryEnabled(true);
+        Topology topology = apiContext.getBean(Topology.class);
+        for (WorkQueue queue : topology.workQueues()) {
+            sources.add(new LocalEventSource(factory, queue.name(), handlers.get(queue.function()),
+                    queue.function() + "-function", settings.batchSize(), settings.batchWindow()));
+        }
+    }
+
+    /** Stops consuming (messages wait in their queues). */
+    public synchronized void stopEventSources() {
+        sources.forEach(LocalEventSource::close);
+        sources.clear();
+    }
+
+    public String baseUrl() {
+        return "http://" + settings.httpHost() + ":" + gateway.port();
+    }
+
+    public ApplicationContext apiContext() {
+        return apiContext;
+    }
+
+    public ApiFunction api() {
+        return api;
+    }
+
+    public RequestHandler<RabbitMQEvent, ?> queueFunction(String function) {
+        return handlers.get(function);
+    }
+
+    @Override
+    public void close() {
+        stopEventSources();
+        if (gateway != null) {
+            gateway.close();
+        }
+        for (int i = contexts.size() - 1; i >= 0; i--) {
+            try {
+                contexts.get(i).close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing a function context: {}", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test against a real PostgreSQL and RabbitMQ. With REALTY_DB_URL / REALTY_AMQP_URI set,
+# those are used; otherwise Testcontainers where a Docker engine answers; otherwise an embedded
+# PostgreSQL and the project-owned RabbitMQ (scripts/rabbitmq.sh, installed if missing).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [ -z "${REALTY_AMQP_URI:-}" ]; then
+  # Start the broker once up front (the tests would start it too) so its start-up time and any
+  # package installation show here rather than inside the first test.
+  scripts/rabbitmq.sh start
+fi
+exec mvn -B -ntp verify "$@"
