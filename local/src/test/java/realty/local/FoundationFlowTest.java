@@ -127,7 +127,7 @@ class FoundationFlowTest {
     @Test
     void ownerCreatingUserInAnotherCompanyIsRefusedAndNothingIsWritten() throws Exception {
         String email = TestSystem.email("intruder");
-        long outboxBefore = t.count("SELECT count(*) FROM outbox_events");
+        long createdBefore = t.count("SELECT count(*) FROM outbox_events WHERE type = 'user.created'");
 
         TestSystem.Response r = t.createUser(ownerA, email, List.of("agent"), List.of(companyB));
 
@@ -136,7 +136,9 @@ class FoundationFlowTest {
         assertTrue(String.valueOf(r.body().get("detail")).contains("multi-tenancy violation"), r.body().toString());
         assertEquals(0, t.count("SELECT count(*) FROM users WHERE email = ?", email));
         assertEquals(0, t.count("SELECT count(*) FROM outbox_events WHERE body::text LIKE ?", "%" + email + "%"));
-        assertEquals(outboxBefore, t.count("SELECT count(*) FROM outbox_events"));
+        assertEquals(createdBefore, t.count("SELECT count(*) FROM outbox_events WHERE type = 'user.created'"));
+        assertEquals(1, t.count("SELECT count(*) FROM outbox_events WHERE type = 'security.access_denied' AND correlation_id = ?",
+                r.requestId()), "the refusal itself is recorded for the audit log");
     }
 
     @Test

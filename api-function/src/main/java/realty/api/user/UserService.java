@@ -3,6 +3,10 @@ package realty.api.user;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
+import io.micronaut.http.HttpStatus;
+import realty.api.security.Access;
+import realty.api.web.Page;
+import realty.api.web.PageRequest;
 import realty.api.web.ProblemException;
 import realty.api.web.RequestInfo;
 import realty.core.event.Actor;
@@ -12,10 +16,10 @@ import realty.core.event.EventType;
 import realty.core.outbox.EventfulTransaction;
 import realty.core.security.Caller;
 import realty.core.security.PasswordHasher;
-import realty.core.security.PermissionMatrix;
 import realty.core.security.Profile;
+import realty.core.tenancy.TenantJdbc;
+import realty.core.tenancy.TenantScope;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,32 +33,38 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
+import static realty.core.security.PermissionMatrix.Action.DEACTIVATE;
 import static realty.core.security.PermissionMatrix.Action.READ;
+import static realty.core.security.PermissionMatrix.Action.UPDATE;
 import static realty.core.security.PermissionMatrix.Resource.USER;
 
 /** Creating and reading users. */
 @Singleton
 public class UserService {
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final String SELECT = """
+    private static final String COLUMNS = """
             SELECT u.id, u.email, u.name, u.locale, u.active, u.created_at,
                    ARRAY(SELECT profile FROM user_profiles p WHERE p.user_id = u.id ORDER BY profile),
                    ARRAY(SELECT company_id FROM user_companies c WHERE c.user_id = u.id ORDER BY company_id)
-            FROM users u WHERE u.id = ?""";
+            FROM users u\s""";
     /** Tenancy: a user is visible only when they share a company with the caller. */
-    private static final String IN_SCOPE = " AND EXISTS (SELECT 1 FROM user_companies s WHERE s.user_id = u.id AND s.company_id = ANY(?))";
+    private static final String IN_SCOPE = " EXISTS (SELECT 1 FROM user_companies s WHERE s.user_id = u.id AND {scope:s}) ";
 
     private final ApplicationEventPublisher<UserBeforeCreate> beforeCreate;
     private final EventfulTransaction writes;
     private final TransactionOperations<Connection> tx;
     private final PasswordHasher hasher;
+    private final TenantJdbc jdbc;
+    private final ApplicationEventPublisher<UserBeforeUpdate> beforeUpdate;
 
-    public UserService(ApplicationEventPublisher<UserBeforeCreate> beforeCreate, EventfulTransaction writes,
-                       TransactionOperations<Connection> tx, PasswordHasher hasher) {
+    public UserService(ApplicationEventPublisher<UserBeforeCreate> beforeCreate, ApplicationEventPublisher<UserBeforeUpdate> beforeUpdate,
+                       EventfulTransaction writes, TransactionOperations<Connection> tx, PasswordHasher hasher, TenantJdbc jdbc) {
         this.beforeCreate = beforeCreate;
+        this.beforeUpdate = beforeUpdate;
         this.writes = writes;
         this.tx = tx;
         this.hasher = hasher;
+        this.jdbc = jdbc;
     }
 
     public UserView create(Caller caller, CreateUserRequest request, RequestInfo info) {
@@ -69,7 +79,7 @@ public class UserService {
         EventfulTransaction.Committed<UserView> committed = writes.execute(c -> {
             requireCompaniesExist(c, companies);
             insertUser(c, id, request, hash, locale, caller, profiles, companies);
-            UserView view = find(c, id, null).orElseThrow();
+            UserView view = find(c, id, TenantScope.system()).orElseThrow();
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("userId", id.toString());
             payload.put("email", view.email());
@@ -86,13 +96,145 @@ public class UserService {
 
     /** The user if the caller may see them: 404 outside the caller's companies, 403 if visible but not readable. */
     public UserView get(Caller caller, UUID id) {
-        UserView view = tx.executeRead(status -> find(status.getConnection(), id,
-                caller.platformAdmin() ? null : caller.companyIds())).orElseThrow(() -> ProblemException.notFound("user"));
         boolean self = id.equals(caller.userId());
-        if (!self && PermissionMatrix.scopeOf(caller, USER, READ).isEmpty()) {
-            throw ProblemException.forbidden("your profiles may not read users");
+        if (!self) {
+            Access.require(caller, USER, READ);
         }
-        return view;
+        return tx.executeRead(status -> find(status.getConnection(), id, TenantScope.of(caller)))
+                .orElseThrow(() -> ProblemException.notFound("user"));
+    }
+
+    public Page<UserView> list(Caller caller, PageRequest page) {
+        Access.require(caller, USER, READ);
+        return page.page(tx.executeRead(status -> jdbc.list(status.getConnection(), TenantScope.of(caller),
+                COLUMNS + "WHERE u.id > ? AND" + IN_SCOPE + "ORDER BY u.id LIMIT ?", UserService::map,
+                page.afterOrMin(), page.limit() + 1)), UserView::id);
+    }
+
+    /**
+     * Changes a user's name, locale, profiles, companies or active flag. The before-update observers
+     * run first; the last active owner of a company can neither be deactivated nor lose the owner
+     * profile or the company (checked under a lock on the companies involved).
+     */
+    public UserView update(Caller caller, UUID id, UpdateUserRequest request, RequestInfo info) {
+        boolean self = id.equals(caller.userId());
+        boolean authority = request.profiles() != null || request.companyIds() != null || request.active() != null;
+        if (!self || authority) {
+            Access.require(caller, USER, request.active() != null && request.profiles() == null && request.companyIds() == null
+                    ? DEACTIVATE : UPDATE);
+        }
+        UserView before = tx.executeRead(status -> find(status.getConnection(), id, TenantScope.of(caller)))
+                .orElseThrow(() -> ProblemException.notFound("user"));
+        Set<Profile> profilesBefore = parseProfiles(before.profiles());
+        Set<Profile> profilesAfter = request.profiles() == null ? profilesBefore : parseProfiles(request.profiles());
+        Set<UUID> companiesBefore = new TreeSet<>(before.companyIds());
+        Set<UUID> companiesAfter = request.companyIds() == null ? companiesBefore : new TreeSet<>(request.companyIds());
+        boolean activeAfter = request.active() == null ? before.active() : request.active();
+        beforeUpdate.publishEvent(new UserBeforeUpdate(caller, id, profilesBefore, profilesAfter, companiesBefore, companiesAfter,
+                before.active(), activeAfter));
+
+        Map<String, Object> diff = new LinkedHashMap<>();
+        diffField(diff, "name", before.name(), request.name());
+        diffField(diff, "locale", before.locale(), request.locale());
+        diffField(diff, "profiles", before.profiles(), request.profiles() == null ? null : codes(profilesAfter));
+        diffField(diff, "companyIds", before.companyIds().stream().map(UUID::toString).sorted().toList(),
+                request.companyIds() == null ? null : companiesAfter.stream().map(UUID::toString).sorted().toList());
+        diffField(diff, "active", before.active(), request.active());
+        if (diff.isEmpty()) {
+            return before.withEvents(List.of());
+        }
+        Set<UUID> involved = new TreeSet<>(companiesBefore);
+        involved.addAll(companiesAfter);
+        EventfulTransaction.Committed<UserView> committed = writes.execute(c -> {
+            lockCompanies(c, involved);
+            if (!companiesAfter.equals(companiesBefore)) {
+                requireCompaniesExist(c, companiesAfter);
+            }
+            applyUpdate(c, id, request, profilesAfter, companiesAfter, activeAfter);
+            requireActiveOwners(c, involved);
+            UserView after = find(c, id, TenantScope.system()).orElseThrow();
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("userId", id.toString());
+            payload.put("changes", diff);
+            EventEnvelope updated = EventEnvelope.create(EventType.USER_UPDATED, companiesAfter.iterator().next(),
+                    actor(caller, info), info.requestId(), null, new AggregateRef("user", id.toString()), payload);
+            return new EventfulTransaction.Result<>(after, List.of(updated));
+        });
+        return committed.value().withEvents(committed.events());
+    }
+
+    private static void diffField(Map<String, Object> diff, String field, Object before, Object after) {
+        if (after != null && !after.equals(before)) {
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("from", before);
+            change.put("to", after);
+            diff.put(field, change);
+        }
+    }
+
+    private static List<String> codes(Set<Profile> profiles) {
+        return profiles.stream().map(Profile::code).sorted().toList();
+    }
+
+    private static void lockCompanies(Connection c, Set<UUID> companies) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM companies WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
+            ps.setArray(1, c.createArrayOf("uuid", companies.toArray()));
+            ps.executeQuery().close();
+        }
+    }
+
+    private static void applyUpdate(Connection c, UUID id, UpdateUserRequest r, Set<Profile> profiles, Set<UUID> companies,
+                                    boolean active) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE users SET name = COALESCE(?, name), locale = COALESCE(?, locale), "
+                + "active = ?, updated_at = now() WHERE id = ?")) {
+            ps.setString(1, r.name() == null ? null : r.name().trim());
+            ps.setString(2, r.locale());
+            ps.setBoolean(3, active);
+            ps.setObject(4, id);
+            ps.executeUpdate();
+        }
+        if (r.profiles() != null) {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM user_profiles WHERE user_id = ?")) {
+                del.setObject(1, id);
+                del.executeUpdate();
+            }
+            insertLinks(c, "INSERT INTO user_profiles (user_id, profile) SELECT ?, unnest(?::text[])", id, "text",
+                    profiles.stream().map(Profile::code).toArray());
+        }
+        if (r.companyIds() != null) {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM user_companies WHERE user_id = ?")) {
+                del.setObject(1, id);
+                del.executeUpdate();
+            }
+            insertLinks(c, "INSERT INTO user_companies (user_id, company_id) SELECT ?, unnest(?::uuid[])", id, "uuid",
+                    companies.toArray());
+        }
+    }
+
+    private static void insertLinks(Connection c, String sql, UUID id, String type, Object[] values) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, id);
+            ps.setArray(2, c.createArrayOf(type, values));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Every company involved must still have an active owner after the change. */
+    private static void requireActiveOwners(Connection c, Set<UUID> companies) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT x.id FROM unnest(?::uuid[]) AS x(id) WHERE NOT EXISTS (
+                    SELECT 1 FROM user_companies uc JOIN users u ON u.id = uc.user_id
+                    JOIN user_profiles p ON p.user_id = u.id AND p.profile = 'owner'
+                    WHERE uc.company_id = x.id AND u.active)
+                AND EXISTS (SELECT 1 FROM companies co WHERE co.id = x.id)""")) {
+            ps.setArray(1, c.createArrayOf("uuid", companies.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, "Business rule violated",
+                            "company " + rs.getObject(1) + " would be left without an active owner", null);
+                }
+            }
+        }
     }
 
     static Actor actor(Caller caller, RequestInfo info) {
@@ -151,28 +293,20 @@ public class UserService {
         }
     }
 
-    private static Optional<UserView> find(Connection c, UUID id, Set<UUID> scope) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(scope == null ? SELECT : SELECT + IN_SCOPE)) {
-            ps.setObject(1, id);
-            if (scope != null) {
-                ps.setArray(2, c.createArrayOf("uuid", scope.toArray()));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                List<String> profiles = new ArrayList<>();
-                for (Object p : (Object[]) rs.getArray(7).getArray()) {
-                    profiles.add((String) p);
-                }
-                List<UUID> companies = new ArrayList<>();
-                Array arr = rs.getArray(8);
-                for (Object o : (Object[]) arr.getArray()) {
-                    companies.add((UUID) o);
-                }
-                return Optional.of(new UserView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getString(4), profiles, companies, rs.getBoolean(5), rs.getTimestamp(6).toInstant(), null));
-            }
+    private Optional<UserView> find(Connection c, UUID id, TenantScope scope) throws SQLException {
+        return jdbc.one(c, scope, COLUMNS + "WHERE u.id = ? AND" + IN_SCOPE, UserService::map, id);
+    }
+
+    private static UserView map(ResultSet rs) throws SQLException {
+        List<String> profiles = new ArrayList<>();
+        for (Object p : (Object[]) rs.getArray(7).getArray()) {
+            profiles.add((String) p);
         }
+        List<UUID> companies = new ArrayList<>();
+        for (Object o : (Object[]) rs.getArray(8).getArray()) {
+            companies.add((UUID) o);
+        }
+        return new UserView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4), profiles, companies,
+                rs.getBoolean(5), rs.getTimestamp(6).toInstant(), null);
     }
 }

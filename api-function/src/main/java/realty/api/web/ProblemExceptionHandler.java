@@ -11,6 +11,10 @@ import jakarta.inject.Singleton;
 public class ProblemExceptionHandler implements ExceptionHandler<ProblemException, HttpResponse<Problem>> {
     @Override
     public HttpResponse<Problem> handle(HttpRequest request, ProblemException exception) {
+        int status = exception.status().getCode();
+        if (status == 401 || status == 403 || status == 404) {
+            request.setAttribute(realty.api.security.AccessDeniedAudit.DENIED, exception.getMessage());
+        }
         return Problems.response(exception.toProblem());
     }
 }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * {@code {scope:alias}} token, which becomes {@code alias.company_id = ANY(?)} bound to the
  * caller's companies (or {@code TRUE} for an every-company scope); a statement without the token is
  * refused before it reaches the database, so a query that forgets tenancy cannot be written by
- * accident.
+ * accident. {@code {scope:alias.column}} names another column (e.g. {@code {scope:c.id}} on companies).
  *
  * <pre>{@code
  * jdbc.one(c, scope, "SELECT ... FROM properties p WHERE p.id = ? AND {scope:p}", MAPPER, id)
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  */
 @Singleton
 public class TenantJdbc {
-    private static final Pattern TOKEN = Pattern.compile("\\{scope:([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern TOKEN = Pattern.compile("\\{scope:([A-Za-z_][A-Za-z0-9_]*)(?:\\.([A-Za-z_][A-Za-z0-9_]*))?}");
 
     @FunctionalInterface
     public interface RowMapper<T> {
@@ -72,7 +72,8 @@ public class TenantJdbc {
                 rewritten.append("TRUE");
             } else {
                 int position = countPlaceholders(sql.substring(0, m.start())) + inserted;
-                rewritten.append(m.group(1)).append(".company_id = ANY(?::uuid[])");
+                rewritten.append(m.group(1)).append('.').append(m.group(2) == null ? "company_id" : m.group(2))
+                        .append(" = ANY(?::uuid[])");
                 binds.add(position, c.createArrayOf("uuid", scope.companyIds().toArray()));
                 inserted++;
             }
