@@ -29,25 +29,25 @@ import java.util.function.Supplier;
  * A {@link LocalSystem} on the shared test PostgreSQL and RabbitMQ, in a virtual host of its own,
  * with HTTP and SQL helpers for the tests.
  */
-final class TestSystem implements AutoCloseable {
-    static final String JWT_SECRET = "test-signing-key-of-at-least-thirty-two-bytes!";
-    static final String ADMIN_PASSWORD = "admin-password-for-tests";
+public final class TestSystem implements AutoCloseable {
+    public static final String JWT_SECRET = "test-signing-key-of-at-least-thirty-two-bytes!";
+    public static final String ADMIN_PASSWORD = "admin-password-for-tests";
 
-    final LocalPostgres postgres = LocalPostgres.shared();
-    final LocalRabbitMq rabbit = LocalRabbitMq.shared();
-    final String vhost = "test-" + UUID.randomUUID();
-    final LocalSystem system;
-    final JsonMapper json;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    public final LocalPostgres postgres = LocalPostgres.shared();
+    public final LocalRabbitMq rabbit = LocalRabbitMq.shared();
+    public final String vhost = "test-" + UUID.randomUUID();
+    public final LocalSystem system;
+    public final JsonMapper json;
+    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    TestSystem(Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> queueFunctions,
+    public TestSystem(Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> queueFunctions,
                Map<String, Object> properties) throws Exception {
         rabbit.createVirtualHost(vhost);
         system = LocalSystem.start(settings(rabbit.port(), queueFunctions, properties, true));
         json = system.apiContext().getBean(JsonMapper.class);
     }
 
-    LocalSystem.Settings settings(int amqpPort, Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> queueFunctions,
+    public LocalSystem.Settings settings(int amqpPort, Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> queueFunctions,
                                   Map<String, Object> properties, boolean eventSources) {
         Map<String, Object> props = new HashMap<>(properties);
         props.putIfAbsent("realty.security.bcrypt-cost", 4);
@@ -56,19 +56,19 @@ final class TestSystem implements AutoCloseable {
                 Duration.ofMillis(10), eventSources, queueFunctions, props);
     }
 
-    record Response(int status, Map<String, Object> body, String contentType, String requestId) {
+    public record Response(int status, Map<String, Object> body, String contentType, String requestId) {
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> events() {
+        public List<Map<String, Object>> events() {
             return (List<Map<String, Object>>) body.get("events");
         }
     }
 
-    Response call(String method, String path, String token, Object body) throws Exception {
+    public Response call(String method, String path, String token, Object body) throws Exception {
         return call(system.baseUrl(), method, path, token, body);
     }
 
     @SuppressWarnings("unchecked")
-    Response call(String base, String method, String path, String token, Object body) throws Exception {
+    public Response call(String base, String method, String path, String token, Object body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
@@ -79,12 +79,15 @@ final class TestSystem implements AutoCloseable {
             b.header("Authorization", "Bearer " + token);
         }
         HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        Map<String, Object> parsed = r.body().length == 0 ? Map.of() : json.readValue(r.body(), Map.class);
+        // A JSON array answer is wrapped as {"items": [...]} so that every response reads the same way.
+        Map<String, Object> parsed = r.body().length == 0 ? Map.of()
+                : r.body()[0] == '[' ? Map.of("items", json.readValue(r.body(), io.micronaut.core.type.Argument.listOf(Map.class)))
+                : json.readValue(r.body(), Map.class);
         return new Response(r.statusCode(), parsed, r.headers().firstValue("Content-Type").orElse(""),
                 r.headers().firstValue("X-Request-Id").orElse(null));
     }
 
-    String login(String username, String password) throws Exception {
+    public String login(String username, String password) throws Exception {
         Response r = call("POST", "/api/v1/auth/login", null, Map.of("username", username, "password", password));
         if (r.status() != 200) {
             throw new AssertionError("login of " + username + " answered " + r.status() + " " + r.body());
@@ -92,11 +95,11 @@ final class TestSystem implements AutoCloseable {
         return (String) r.body().get("access_token");
     }
 
-    String adminToken() throws Exception {
+    public String adminToken() throws Exception {
         return login("admin", ADMIN_PASSWORD);
     }
 
-    String createCompany(String adminToken, String name) throws Exception {
+    public String createCompany(String adminToken, String name) throws Exception {
         Response r = call("POST", "/api/v1/companies", adminToken, Map.of("name", name));
         if (r.status() != 201) {
             throw new AssertionError("company creation answered " + r.status() + " " + r.body());
@@ -105,16 +108,16 @@ final class TestSystem implements AutoCloseable {
     }
 
     /** Creates a user (as the given caller) and returns the response. */
-    Response createUser(String token, String email, List<String> profiles, List<String> companyIds) throws Exception {
+    public Response createUser(String token, String email, List<String> profiles, List<String> companyIds) throws Exception {
         return call("POST", "/api/v1/users", token, Map.of("email", email, "name", "Test " + email,
                 "password", "a-long-password", "profiles", profiles, "companyIds", companyIds));
     }
 
-    static String email(String prefix) {
+    public static String email(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@test.realty.dev";
     }
 
-    long count(String sql, Object... args) throws Exception {
+    public long count(String sql, Object... args) throws Exception {
         try (var c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
              PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
@@ -127,7 +130,7 @@ final class TestSystem implements AutoCloseable {
         }
     }
 
-    Connection amqp() throws Exception {
+    public Connection amqp() throws Exception {
         ConnectionFactory f = new ConnectionFactory();
         f.setHost(rabbit.host());
         f.setPort(rabbit.port());
@@ -138,7 +141,7 @@ final class TestSystem implements AutoCloseable {
     }
 
     /** Drains a queue's current messages (acking them) and returns them. */
-    List<com.rabbitmq.client.GetResponse> drain(String queue) throws Exception {
+    public List<com.rabbitmq.client.GetResponse> drain(String queue) throws Exception {
         List<com.rabbitmq.client.GetResponse> out = new java.util.ArrayList<>();
         try (Connection c = amqp(); Channel ch = c.createChannel()) {
             com.rabbitmq.client.GetResponse r;
@@ -149,7 +152,7 @@ final class TestSystem implements AutoCloseable {
         return out;
     }
 
-    static <T> T eventually(Duration timeout, Supplier<T> probe) throws InterruptedException {
+    public static <T> T eventually(Duration timeout, Supplier<T> probe) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         T value = null;
         while (System.nanoTime() < end) {

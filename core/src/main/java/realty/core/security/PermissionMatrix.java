@@ -33,7 +33,9 @@ public final class PermissionMatrix {
         grant(Profile.OWNER, AUDIT_LOG, CO, READ);
 
         grant(Profile.DIRECTOR, COMPANY, CO, READ);
-        grant(Profile.DIRECTOR, USER, CO, READ);
+        // §2.2 lists only R here, but §2.1 lets directors create staff users and a director has
+        // "manager rights plus": we follow §2.1 (see docs/architecture.md, "Spec decisions").
+        grant(Profile.DIRECTOR, USER, CO, CREATE, READ);
         crud(Profile.DIRECTOR, AGENT, PROPERTY, ASSIGNMENT, SALE);
         grant(Profile.DIRECTOR, COMMISSION_RULE, CO, CREATE, READ, UPDATE);
         grant(Profile.DIRECTOR, COMMISSION_TRANSACTION, CO, READ, PAY);
