@@ -60,7 +60,7 @@ public class TenantJdbc {
     PreparedStatement prepare(Connection c, TenantScope scope, String sql, Object... args) throws SQLException {
         Matcher m = TOKEN.matcher(sql);
         StringBuilder rewritten = new StringBuilder();
-        List<Object> binds = new ArrayList<>(List.of(args));
+        List<Object> binds = new ArrayList<>(java.util.Arrays.asList(args));
         int tokens = 0;
         int last = 0;
         int inserted = 0;
