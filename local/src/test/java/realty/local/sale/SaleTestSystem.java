@@ -243,6 +243,22 @@ final class SaleTestSystem implements AutoCloseable {
         return m;
     }
 
+    /** A Lambda context for invoking a handler directly (the local runner's own is package-private). */
+    static com.amazonaws.services.lambda.runtime.Context lambdaContext(String function) {
+        return (com.amazonaws.services.lambda.runtime.Context) java.lang.reflect.Proxy.newProxyInstance(
+                SaleTestSystem.class.getClassLoader(), new Class<?>[]{com.amazonaws.services.lambda.runtime.Context.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getRemainingTimeInMillis" -> 60_000;
+                    case "getMemoryLimitInMB" -> 512;
+                    case "getFunctionName", "getLogGroupName", "getLogStreamName" -> function;
+                    case "getAwsRequestId" -> UUID.randomUUID().toString();
+                    case "toString" -> "test context of " + function;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> null;
+                });
+    }
+
     static <T> T eventually(Duration timeout, Supplier<T> probe) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         T value = null;
