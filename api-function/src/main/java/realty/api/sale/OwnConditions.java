@@ -1,14 +1,12 @@
 package realty.api.sale;
 
-import realty.core.security.Caller;
-
 /**
  * SQL conditions for the {@code own} scope of domain.md §2.2: rows linked to the caller through
  * their agent record ({@code agents.user_id}). Each condition takes the caller's user id as its
- * parameters, in order; {@link #args} supplies them.
+ * parameters, as many times as it says.
  */
 public final class OwnConditions {
-    private static final String MY_AGENTS = "SELECT me.id FROM agents me WHERE me.user_id = ?";
+    private static final String MY_AGENTS = "SELECT me.id FROM agents me WHERE me.user_id = ? AND me.active";
 
     private OwnConditions() {
     }
@@ -29,12 +27,5 @@ public final class OwnConditions {
     public static String sale(String alias) {
         return "(" + agentIs(alias + ".agent_id") + " OR " + propertyOf(alias + ".property_id") + " OR " + alias
                 + ".buyer_user_id = ?)";
-    }
-
-    /** The caller's user id, {@code n} times: the parameters of a condition above. */
-    public static Object[] args(Caller caller, int n) {
-        Object[] out = new Object[n];
-        java.util.Arrays.fill(out, caller.userId());
-        return out;
     }
 }

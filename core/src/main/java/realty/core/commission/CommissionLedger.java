@@ -35,13 +35,15 @@ public class CommissionLedger {
     private static final String PROSPECTOR_SHARE = """
             SELECT c.prospector_share_percent FROM (SELECT id AS company_id, prospector_share_percent FROM companies) c
             WHERE c.company_id = ? AND {scope:c}""";
+    // Each distinct rule snapshot is sent and parsed once; the rows point at it by index.
     private static final String INSERT = """
+            WITH rules AS (SELECT ?::text[]::jsonb[] AS snapshots)
             INSERT INTO commission_transactions (id, company_id, sale_id, agent_id, role, rule_id, rule_snapshot, base_amount,
                                                  commission_total, percentage_applied, amount, calculated_by)
-            SELECT u.id, u.company_id, u.sale_id, u.agent_id, u.role, u.rule_id, u.snapshot::jsonb, u.base::numeric,
+            SELECT u.id, u.company_id, u.sale_id, u.agent_id, u.role, u.rule_id, rules.snapshots[u.snapshot], u.base::numeric,
                    u.total::numeric, u.pct::numeric, u.amount::numeric, u.calculated_by
-            FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[],
-                        ?::text[], ?::text[], ?::text[])
+            FROM rules, unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::uuid[], ?::int[], ?::text[], ?::text[],
+                               ?::text[], ?::text[], ?::text[])
                  AS u(id, company_id, sale_id, agent_id, role, rule_id, snapshot, base, total, pct, amount, calculated_by)
             ON CONFLICT (sale_id, role) DO NOTHING
             RETURNING id, sale_id, role, agent_id, amount, calculated_at""";
@@ -101,7 +103,8 @@ public class CommissionLedger {
         }
         int n = transactions.size();
         Object[][] cols = new Object[12][n];
-        Map<UUID, String> snapshots = new HashMap<>();
+        Map<UUID, Integer> snapshotIndex = new HashMap<>();
+        List<String> snapshots = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             NewTransaction t = transactions.get(i);
             if (!scope.allows(t.companyId())) {
@@ -114,18 +117,22 @@ public class CommissionLedger {
             cols[3][i] = t.part().agentId();
             cols[4][i] = t.part().role().code();
             cols[5][i] = s.rule().id();
-            cols[6][i] = snapshots.computeIfAbsent(s.rule().id(), id -> toJson(s.rule().snapshot()));
+            cols[6][i] = snapshotIndex.computeIfAbsent(s.rule().id(), id -> {
+                snapshots.add(toJson(s.rule().snapshot()));
+                return snapshots.size(); // SQL arrays are 1-based
+            });
             cols[7][i] = s.baseAmount().toPlainString();
             cols[8][i] = s.total().toPlainString();
             cols[9][i] = t.part().percentageApplied().toPlainString();
             cols[10][i] = t.part().amount().toPlainString();
             cols[11][i] = t.calculatedBy();
         }
-        String[] types = {"uuid", "uuid", "uuid", "uuid", "text", "uuid", "text", "text", "text", "text", "text", "text"};
+        String[] types = {"uuid", "uuid", "uuid", "uuid", "text", "uuid", "int4", "text", "text", "text", "text", "text"};
         List<Written> written = new ArrayList<>(n);
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setArray(1, c.createArrayOf("text", snapshots.toArray()));
             for (int col = 0; col < types.length; col++) {
-                ps.setArray(col + 1, c.createArrayOf(types[col], cols[col]));
+                ps.setArray(col + 2, c.createArrayOf(types[col], cols[col]));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

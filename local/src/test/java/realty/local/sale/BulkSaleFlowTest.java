@@ -95,6 +95,18 @@ class BulkSaleFlowTest {
 
     @Test
     void aBulkOfAThousandSalesAnswers202AndCommissionFunctionWritesAllTwoThousandTransactions() throws Exception {
+        // Three rounds (the first one warms the JIT); each prints the P5 figure of spec/targets.md.
+        List<Long> lags = new ArrayList<>();
+        for (int round = 1; round <= 3; round++) {
+            lags.add(bulkOfAThousand(round));
+        }
+        List<Long> sorted = lags.stream().sorted().toList();
+        System.out.printf("P5 bulk of 1,000 sales: 202 → last transaction row, median of %d rounds: %d ms (rounds: %s)%n",
+                lags.size(), sorted.get(sorted.size() / 2), lags);
+    }
+
+    /** @return milliseconds from the 202 to the moment all 2,000 transactions are visible */
+    private long bulkOfAThousand(int round) throws Exception {
         List<UUID> properties = t.properties(company, agent, prospector, 1_000);
 
         long requested = System.nanoTime();
@@ -108,16 +120,10 @@ class BulkSaleFlowTest {
         assertEquals(9, ((Number) t.value("SELECT priority FROM outbox_events WHERE id = ?", splitEvent)).intValue());
         assertEquals(1_000, t.count("SELECT count(*) FROM properties WHERE id = ANY(?) AND status = 'sold'", uuids(properties)));
 
-        SaleTestSystem.eventually(Duration.ofSeconds(30), () -> count(
-                "SELECT count(*) FROM commission_transactions t JOIN sales s ON s.id = t.sale_id WHERE s.property_id = ANY(?)",
-                uuids(properties)) == 2_000);
+        SaleTestSystem.eventually(Duration.ofSeconds(30), () -> transactionsOf(properties) == 2_000);
         long lastRow = System.nanoTime();
-        double dbSeconds = ((Number) t.value("""
-                SELECT extract(epoch FROM max(t.calculated_at) - min(s.created_at)) FROM commission_transactions t
-                JOIN sales s ON s.id = t.sale_id WHERE s.property_id = ANY(?)""", uuids(properties))).doubleValue();
-        System.out.printf("P5 bulk of 1,000 sales: 202 after %d ms; last of 2,000 transactions seen %d ms after the 202 "
-                        + "(database: sales commit → transactions statement %.0f ms)%n",
-                (accepted - requested) / 1_000_000, (lastRow - accepted) / 1_000_000, dbSeconds * 1000);
+        System.out.printf("P5 round %d: 202 after %d ms; all 2,000 transactions visible %d ms after the 202%n",
+                round, (accepted - requested) / 1_000_000, (lastRow - accepted) / 1_000_000);
 
         assertEquals(0, t.count("SELECT count(*) FROM sales WHERE property_id = ANY(?) AND commission_status <> 'calculated'",
                 uuids(properties)));
@@ -128,6 +134,7 @@ class BulkSaleFlowTest {
         SaleTestSystem.eventually(Duration.ofSeconds(30), () -> count(
                 "SELECT count(*) FROM outbox_events WHERE type = 'commission.calculated' AND body->>'causationId' = ?",
                 splitEvent.toString()) == 1_000);
+        return (lastRow - accepted) / 1_000_000;
     }
 
     @Test
@@ -200,6 +207,36 @@ class BulkSaleFlowTest {
                 uuids(poisoned)), "its sales wait for a replay");
         assertEquals(1, t.count("SELECT count(*) FROM consumer_outcomes WHERE event_id = ?::uuid AND status = 'DEAD' "
                 + "AND attempts = 3", poisonId));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void bulkSalesWithoutAnApplicableOrWithAMisconfiguredRuleAreMarkedAndTheFinancialUsersAreNamed() throws Exception {
+        SaleTestSystem.User financial = t.user(owner, company, "financial");
+        UUID ruleless = t.agent(company, null);
+        UUID greedy = t.agent(company, null);
+        t.ok(201, t.call("POST", "/api/v1/commission-rules", owner, Map.of("agentId", greedy.toString(),
+                "transactionType", "both", "structure", "percentage", "percentage", 60, "validFrom", "2020-01-01")));
+        List<UUID> properties = List.of(t.property(company, ruleless, null), t.property(company, greedy, null),
+                t.property(company, agent, prospector));
+
+        SaleTestSystem.Response r = t.ok(202, bulk(properties, null));
+
+        List<String> sales = (List<String>) r.body().get("saleIds");
+        UUID splitEvent = r.event("commission.split.requested");
+        SaleTestSystem.eventually(Duration.ofSeconds(15), () -> count(
+                "SELECT count(*) FROM sales WHERE property_id = ANY(?) AND commission_status <> 'pending'", uuids(properties)) == 3);
+        List<String> statuses = new ArrayList<>();
+        for (String sale : sales) {
+            statuses.add((String) t.ok(200, t.call("GET", "/api/v1/sales/" + sale, owner, null)).map("commission").get("status"));
+        }
+        assertEquals(List.of("no_applicable_rule", "rule_rejected", "calculated"), statuses);
+        assertEquals(2, transactionsOf(properties), "only the sale with a sound rule has transactions");
+        assertEquals(2, t.count("""
+                SELECT count(*) FROM outbox_events WHERE type = 'commission.calculated' AND body->>'causationId' = ?
+                AND body->'payload'->>'status' IN ('no_applicable_rule', 'rule_rejected')
+                AND body::jsonb->'payload'->'recipientUserIds' @> jsonb_build_array(?::text)""", splitEvent.toString(),
+                financial.id().toString()), "the financial users are told about both");
     }
 
     @Test
