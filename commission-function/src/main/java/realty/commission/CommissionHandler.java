@@ -1,27 +1,100 @@
 package realty.commission;
 
 import jakarta.inject.Singleton;
+import realty.core.commission.CommissionSplitter;
+import realty.core.commission.SaleToSplit;
+import realty.core.commission.SplitResult;
 import realty.core.consumer.EventHandler;
 import realty.core.consumer.HandlerContext;
+import realty.core.consumer.PermanentFailureException;
+import realty.core.event.Actor;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.tenancy.TenantJdbc;
+import realty.core.tenancy.TenantScope;
+import realty.core.topology.Topology;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /**
- * Computes commission splits for bulk sales. It handles no event type yet, so the consumer runtime
- * sends whatever reaches {@code commission_events} to its dead-letter queue, from where it can be
- * replayed once the split is implemented.
+ * The asynchronous half of the CommissionSplit observer (domain.md §4–5): for a
+ * {@code commission.split.requested} event it splits the commissions of the bulk's sales, writes all
+ * their transactions in one statement and emits {@code commission.calculated} per sale.
+ *
+ * <p>Idempotent beyond the runtime's outcome record: only sales still {@code pending} are split
+ * (locked, so a concurrent cancel waits or wins), and the insert skips any (sale, role) that
+ * already has a transaction. A redelivered or replayed event therefore writes and emits nothing.
  */
 @Singleton
 public class CommissionHandler implements EventHandler {
-    @Override
-    public Set<EventType> handledTypes() {
-        return Set.of();
+    private static final Actor ACTOR = Actor.system(Topology.COMMISSION);
+    private static final String PENDING_SALES = """
+            SELECT s.id, s.company_id, s.sale_price, s.sale_date, s.agent_id, s.prospector_id FROM sales s
+            WHERE s.id = ANY(?::uuid[]) AND s.status = 'completed' AND s.commission_status = 'pending' AND {scope:s}
+            ORDER BY s.id FOR UPDATE""";
+    private static final String RECORD_STATUS = """
+            UPDATE sales s SET commission_status = u.status FROM unnest(?::uuid[], ?::text[]) AS u(id, status)
+            WHERE s.id = u.id AND s.commission_status = 'pending' AND {scope:s}""";
+
+    private final TenantJdbc jdbc;
+    private final CommissionSplitter splitter;
+
+    public CommissionHandler(TenantJdbc jdbc, CommissionSplitter splitter) {
+        this.jdbc = jdbc;
+        this.splitter = splitter;
     }
 
     @Override
-    public void handle(EventEnvelope event, HandlerContext context) {
-        throw new IllegalStateException("unreachable: the runtime only passes handled types");
+    public Set<EventType> handledTypes() {
+        return Set.of(EventType.COMMISSION_SPLIT_REQUESTED);
+    }
+
+    @Override
+    public void handle(EventEnvelope event, HandlerContext context) throws Exception {
+        if (event.companyId() == null) {
+            throw new PermanentFailureException("commission.split.requested without a companyId");
+        }
+        List<UUID> saleIds = saleIds(event);
+        // The event's company bounds everything it may touch.
+        TenantScope scope = TenantScope.companies(Set.of(event.companyId()));
+        Connection c = context.connection();
+        List<SaleToSplit> sales = jdbc.list(c, scope, PENDING_SALES, rs -> new SaleToSplit(rs.getObject(1, UUID.class),
+                rs.getObject(2, UUID.class), rs.getBigDecimal(3), rs.getDate(4).toLocalDate(), rs.getObject(5, UUID.class),
+                rs.getObject(6, UUID.class)), c.createArrayOf("uuid", saleIds.toArray()));
+        if (sales.isEmpty()) {
+            return;
+        }
+        List<SplitResult> results = splitter.split(c, scope, sales, "event:" + event.id());
+        recordStatus(c, scope, results);
+        for (SplitResult r : results) {
+            context.emit(CommissionSplitter.calculatedEvent(r, ACTOR, event.correlationId(), event.id()));
+        }
+    }
+
+    private void recordStatus(Connection c, TenantScope scope, List<SplitResult> results) throws SQLException {
+        jdbc.update(c, scope, RECORD_STATUS,
+                c.createArrayOf("uuid", results.stream().map(r -> r.sale().saleId()).toArray()),
+                c.createArrayOf("text", results.stream().map(r -> r.status().code()).toArray()));
+    }
+
+    private static List<UUID> saleIds(EventEnvelope event) throws PermanentFailureException {
+        Object raw = event.payload() == null ? null : event.payload().get("saleIds");
+        if (!(raw instanceof List<?> list) || list.isEmpty()) {
+            throw new PermanentFailureException("commission.split.requested without saleIds");
+        }
+        List<UUID> ids = new ArrayList<>(list.size());
+        for (Object o : list) {
+            try {
+                ids.add(UUID.fromString(String.valueOf(o)));
+            } catch (IllegalArgumentException e) {
+                throw new PermanentFailureException("commission.split.requested with an invalid sale id: " + o, e);
+            }
+        }
+        return ids;
     }
 }

@@ -33,9 +33,12 @@ public record PageRequest(int limit, @Nullable UUID after) {
         return new PageRequest(l, after);
     }
 
-    /** The lower bound for {@code id > ?}: the nil UUID on the first page. */
+    /**
+     * The lower bound for {@code id > ?}: the nil UUID on the first page (PostgreSQL orders UUIDs as
+     * unsigned bytes, so the nil UUID is below every other).
+     */
     public UUID afterOrMin() {
-        return after == null ? new UUID(Long.MIN_VALUE, Long.MIN_VALUE) : after;
+        return after == null ? new UUID(0, 0) : after;
     }
 
     /** Fetch {@code limit + 1} rows; this trims the extra one and makes the cursor. */

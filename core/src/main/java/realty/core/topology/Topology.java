@@ -7,11 +7,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static realty.core.event.EventType.COMMISSION_CALCULATED;
+import static realty.core.event.EventType.COMMISSION_CANCELLED;
+import static realty.core.event.EventType.COMMISSION_PAID;
 import static realty.core.event.EventType.COMMISSION_SPLIT_REQUESTED;
 import static realty.core.event.EventType.PROPERTIES_IMPORTED;
 import static realty.core.event.EventType.PROPERTY_ASSIGNMENT_CHANGED;
 import static realty.core.event.EventType.PROPERTY_CREATED;
 import static realty.core.event.EventType.PROPERTY_UPDATED;
+import static realty.core.event.EventType.SALE_CANCELLED;
+import static realty.core.event.EventType.SALE_COMPLETED;
 import static realty.core.event.EventType.SECURITY_ACCESS_DENIED;
 import static realty.core.event.EventType.USER_CREATED;
 import static realty.core.event.EventType.USER_UPDATED;
@@ -35,7 +40,8 @@ public final class Topology {
                     new RetryPolicy(3, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5)))),
             new WorkQueue("audit_events", AUDIT, 5, Duration.ofHours(24),
                     Set.of(USER_CREATED, USER_UPDATED, PROPERTY_CREATED, PROPERTY_UPDATED, PROPERTY_ASSIGNMENT_CHANGED,
-                            PROPERTIES_IMPORTED, SECURITY_ACCESS_DENIED),
+                            PROPERTIES_IMPORTED, SECURITY_ACCESS_DENIED, SALE_COMPLETED, SALE_CANCELLED, COMMISSION_CALCULATED,
+                            COMMISSION_PAID, COMMISSION_CANCELLED),
                     new RetryPolicy(5, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
                             Duration.ofSeconds(30), Duration.ofMinutes(2)))),
             new WorkQueue("notification_events", NOTIFICATION, 3, Duration.ofDays(7),

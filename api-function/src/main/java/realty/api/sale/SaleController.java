@@ -1,0 +1,50 @@
+package realty.api.sale;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import jakarta.validation.Valid;
+import realty.api.web.RequestInfo;
+import realty.core.security.Caller;
+
+import java.util.UUID;
+
+/** {@code /api/v1/sales}. */
+@Controller("/api/v1/sales")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+public class SaleController {
+    private final SaleService sales;
+
+    public SaleController(SaleService sales) {
+        this.sales = sales;
+    }
+
+    /** 201 with the commission split, computed in the same transaction as the sale. */
+    @Post
+    public HttpResponse<SaleView> create(Caller caller, @Body @Valid SaleRequests.Create body, HttpRequest<?> request) {
+        return HttpResponse.created(sales.create(caller, body, RequestInfo.of(request)));
+    }
+
+    /** 202: the sales are recorded; commission-function computes their splits. */
+    @Post("/bulk")
+    public HttpResponse<SaleService.BulkResult> bulk(Caller caller, @Body @Valid SaleRequests.Bulk body, HttpRequest<?> request) {
+        return HttpResponse.status(HttpStatus.ACCEPTED).body(sales.createBulk(caller, body, RequestInfo.of(request)));
+    }
+
+    @Get("/{id}")
+    public SaleView get(Caller caller, @PathVariable UUID id) {
+        return sales.get(caller, id);
+    }
+
+    @Post("/{id}/cancel")
+    public SaleView cancel(Caller caller, @PathVariable UUID id, HttpRequest<?> request) {
+        return sales.cancel(caller, id, RequestInfo.of(request));
+    }
+}

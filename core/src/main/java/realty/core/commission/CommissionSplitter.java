@@ -1,0 +1,151 @@
+package realty.core.commission;
+
+import jakarta.inject.Singleton;
+import realty.core.event.Actor;
+import realty.core.event.AggregateRef;
+import realty.core.event.EventEnvelope;
+import realty.core.event.EventType;
+import realty.core.tenancy.TenantScope;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The CommissionSplit observer's work (domain.md §5), for one sale (API, synchronous) or many
+ * (commission-function): find each sale's rule, compute the split, write every transaction in one
+ * statement, and describe the outcome as {@code commission.calculated} events.
+ */
+@Singleton
+public class CommissionSplitter {
+    private final CommissionLedger ledger;
+
+    public CommissionSplitter(CommissionLedger ledger) {
+        this.ledger = ledger;
+    }
+
+    /**
+     * Splits and records the commissions of these sales in the caller's transaction.
+     *
+     * @param calculatedBy {@code user:<id>} or {@code event:<id>}, stored on each transaction
+     */
+    public List<SplitResult> split(Connection c, TenantScope scope, List<SaleToSplit> sales, String calculatedBy)
+            throws SQLException {
+        if (sales.isEmpty()) {
+            return List.of();
+        }
+        Set<UUID> agents = sales.stream().map(SaleToSplit::agentId).collect(Collectors.toSet());
+        Map<UUID, List<CommissionRule>> rules = ledger.saleRulesOf(c, scope, agents);
+        Map<UUID, BigDecimal> shares = new HashMap<>();
+        for (UUID company : sales.stream().map(SaleToSplit::companyId).collect(Collectors.toSet())) {
+            shares.put(company, ledger.prospectorSharePercent(c, scope, company));
+        }
+
+        List<Computed> computed = new ArrayList<>(sales.size());
+        List<CommissionLedger.NewTransaction> toWrite = new ArrayList<>();
+        for (SaleToSplit sale : sales) {
+            Optional<CommissionRule> rule = CommissionSplitCalculator.applicableRule(
+                    rules.getOrDefault(sale.agentId(), List.of()), sale.agentId(), sale.price(), sale.saleDate());
+            if (rule.isEmpty()) {
+                computed.add(new Computed(sale, SplitResult.Status.NO_APPLICABLE_RULE, null,
+                        "no active sale rule of agent " + sale.agentId() + " covers a price of " + sale.price().toPlainString()
+                                + " on " + sale.saleDate()));
+                continue;
+            }
+            try {
+                CommissionSplit split = CommissionSplitCalculator.split(sale.price(), rule.get(), sale.agentId(),
+                        sale.prospectorId(), shares.get(sale.companyId()));
+                computed.add(new Computed(sale, SplitResult.Status.CALCULATED, split, null));
+                split.parts().forEach(p -> toWrite.add(new CommissionLedger.NewTransaction(sale.companyId(), sale.saleId(),
+                        split, p, calculatedBy)));
+            } catch (CommissionAboveLimitException e) {
+                computed.add(new Computed(sale, SplitResult.Status.RULE_REJECTED, null, e.getMessage()));
+            }
+        }
+
+        Map<UUID, List<CommissionLedger.Written>> written = ledger.insert(c, scope, toWrite).stream()
+                .collect(Collectors.groupingBy(CommissionLedger.Written::saleId));
+        Map<UUID, UUID> userOfAgent = ledger.usersOfAgents(c, scope, computed.stream()
+                .filter(x -> x.split != null)
+                .flatMap(x -> x.split.parts().stream().map(CommissionSplit.Part::agentId))
+                .collect(Collectors.toSet()));
+        Map<UUID, List<UUID>> financial = new HashMap<>();
+        for (Computed x : computed) {
+            if (x.split == null && !financial.containsKey(x.sale.companyId())) {
+                financial.put(x.sale.companyId(), ledger.financialUsers(c, scope, x.sale.companyId()));
+            }
+        }
+
+        List<SplitResult> results = new ArrayList<>(computed.size());
+        for (Computed x : computed) {
+            List<UUID> recipients = x.split == null ? financial.get(x.sale.companyId())
+                    : x.split.parts().stream().map(p -> userOfAgent.get(p.agentId())).filter(Objects::nonNull).distinct().toList();
+            results.add(new SplitResult(x.sale, x.status, x.split, written.getOrDefault(x.sale.saleId(), List.of()),
+                    recipients, x.reason));
+        }
+        return results;
+    }
+
+    /**
+     * The {@code commission.calculated} event of one sale's split. Its {@code status} says whether
+     * transactions were created; {@code recipientUserIds} says whom the notifier tells (for
+     * {@code no_applicable_rule} and {@code rule_rejected}: the company's financial users).
+     */
+    public static EventEnvelope calculatedEvent(SplitResult r, Actor actor, String correlationId, UUID causationId) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("saleId", r.sale().saleId().toString());
+        payload.put("status", r.status().code());
+        payload.put("salePrice", r.sale().price().toPlainString());
+        payload.put("agentId", r.sale().agentId().toString());
+        payload.put("prospectorId", r.sale().prospectorId() == null ? null : r.sale().prospectorId().toString());
+        if (r.split() != null) {
+            payload.put("ruleId", r.split().rule().id().toString());
+            payload.put("total", r.split().total().toPlainString());
+            payload.put("transactions", r.transactions().stream().map(CommissionSplitter::transactionPayload).toList());
+        } else {
+            payload.put("reason", r.reason());
+        }
+        payload.put("recipientUserIds", r.recipients().stream().map(UUID::toString).toList());
+        return EventEnvelope.create(EventType.COMMISSION_CALCULATED, r.sale().companyId(), actor, correlationId, causationId,
+                new AggregateRef("sale", r.sale().saleId().toString()), payload);
+    }
+
+    /** The split as a payload or response fragment. */
+    public static Map<String, Object> splitPayload(SplitResult r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", r.status().code());
+        if (r.split() != null) {
+            out.put("ruleId", r.split().rule().id().toString());
+            out.put("baseAmount", r.split().baseAmount().toPlainString());
+            out.put("total", r.split().total().toPlainString());
+            out.put("prospectorSharePercent", r.split().prospectorSharePercent() == null ? null
+                    : r.split().prospectorSharePercent().toPlainString());
+            out.put("transactions", r.transactions().stream().map(CommissionSplitter::transactionPayload).toList());
+        } else {
+            out.put("reason", r.reason());
+        }
+        return out;
+    }
+
+    private static Map<String, Object> transactionPayload(CommissionLedger.Written w) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("id", w.id().toString());
+        t.put("role", w.role());
+        t.put("agentId", w.agentId().toString());
+        t.put("amount", w.amount().toPlainString());
+        return t;
+    }
+
+    private record Computed(SaleToSplit sale, SplitResult.Status status, CommissionSplit split, String reason) {
+    }
+}
