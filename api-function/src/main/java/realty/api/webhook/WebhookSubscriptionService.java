@@ -96,10 +96,20 @@ public class WebhookSubscriptionService {
         require(caller, Action.READ);
         int n = limit(limit);
         UUID after = cursor == null || cursor.isBlank() ? null : uuid(cursor, "cursor");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM webhook_subscriptions w WHERE w.active AND {scope:w}");
+        List<Object> args = new ArrayList<>();
+        if (companyId != null) {
+            sql.append(" AND w.company_id = ?");
+            args.add(companyId);
+        }
+        if (after != null) {
+            sql.append(" AND w.id > ?");
+            args.add(after);
+        }
+        sql.append(" ORDER BY w.id LIMIT ?");
+        args.add(n + 1);
         List<WebhookView> rows = tx.executeRead(status -> jdbc.list(status.getConnection(), TenantScope.of(caller),
-                "SELECT " + COLUMNS + " FROM webhook_subscriptions w WHERE w.active AND (?::uuid IS NULL OR w.company_id = ?) "
-                        + "AND (?::uuid IS NULL OR w.id > ?) AND {scope:w} ORDER BY w.id LIMIT ?",
-                WebhookSubscriptionService::view, companyId, companyId, after, after, n + 1));
+                sql.toString(), WebhookSubscriptionService::view, args.toArray()));
         String next = rows.size() > n ? rows.get(n - 1).id().toString() : null;
         return new WebhookPages.Subscriptions(rows.size() > n ? rows.subList(0, n) : rows, next);
     }

@@ -42,16 +42,20 @@ public class WebhookDeliveries {
         this.jdbc = jdbc;
     }
 
-    /** Active subscriptions of the event's company to its type, oldest first. */
+    /**
+     * Active subscriptions of the event's company to its type, oldest first. A subscription receives
+     * the events that occur from its creation on, not older ones that happen to be processed later.
+     */
     public List<Subscriber> subscribersOf(Connection c, EventEnvelope event) throws java.sql.SQLException {
         if (event.companyId() == null) {
             return List.of();
         }
         return jdbc.list(c, TenantScope.companies(Set.of(event.companyId())), """
                         SELECT w.id, w.company_id, w.url, w.secret FROM webhook_subscriptions w
-                        WHERE w.active AND ? = ANY(w.event_types) AND {scope:w} ORDER BY w.created_at, w.id""",
+                        WHERE w.active AND ? = ANY(w.event_types) AND w.created_at <= ? AND {scope:w}
+                        ORDER BY w.created_at, w.id""",
                 rs -> new Subscriber(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4)),
-                event.type());
+                event.type(), java.sql.Timestamp.from(event.occurredAt()));
     }
 
     /** Delivery status per subscription id, for the subscriptions this event was already attempted to. */
