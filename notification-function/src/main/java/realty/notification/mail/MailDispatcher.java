@@ -49,8 +49,10 @@ public class MailDispatcher {
             return;
         }
         for (ComposedMail mail : mails) {
-            failures.attempted();
             MailLedger.Decision decision = ledger.decide(mail);
+            if (decision != MailLedger.Decision.ALREADY_DONE) {
+                failures.attempted();
+            }
             switch (decision) {
                 case ALREADY_DONE -> LOG.debug("mail {} of event {} to {} already handled", mail.template().code(), event.id(), who(mail));
                 case HOLD -> {
