@@ -128,25 +128,30 @@ final class NotificationHarness implements AutoCloseable {
     }
 
     long count(String sql, Object... args) throws Exception {
-        try (var c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
-             PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
+        return sql(sql, args, ps -> {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
-        }
+        });
     }
 
     void execute(String sql, Object... args) throws Exception {
+        sql(sql, args, PreparedStatement::executeUpdate);
+    }
+
+    private interface Statement<T> {
+        T run(PreparedStatement ps) throws java.sql.SQLException;
+    }
+
+    /** Runs one statement on a connection of its own, outside the system under test. */
+    private <T> T sql(String sql, Object[] args, Statement<T> statement) throws Exception {
         try (var c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
              PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
-            ps.executeUpdate();
+            return statement.run(ps);
         }
     }
 
