@@ -8,6 +8,8 @@
 #   REALTY_DB_URL      use this PostgreSQL (with REALTY_DB_USERNAME / REALTY_DB_PASSWORD) instead of the embedded one
 #   REALTY_AMQP_URI    use this RabbitMQ (amqp://user:pass@host:port) instead of the local broker
 #   REALTY_LOCAL_DIR   where local data and generated secrets live (.local)
+#   REALTY_SMTP_PORT   port of the embedded SMTP server that captures the mail (2525)
+#   REALTY_MAILBOX_PORT  port of http://127.0.0.1:<port>/messages, the captured mail as JSON (8025)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -52,7 +52,8 @@ public final class LocalMain {
         LocalSystem system = LocalSystem.start(new LocalSystem.Settings(postgres.jdbcUrl(), postgres.username(), postgres.password(),
                 rabbit.host(), rabbit.port(), "/", rabbit.username(), rabbit.password(), "127.0.0.1", port,
                 secret(home, "jwt-secret", "JWT_SECRET"), "admin", adminPassword, 100, Duration.ofMillis(20), true,
-                Map.of(), Map.of()));
+                Map.of(), Map.of(LocalMailServer.SMTP_PORT, System.getenv().getOrDefault("REALTY_SMTP_PORT", "2525"),
+                        LocalMailServer.MAILBOX_PORT, System.getenv().getOrDefault("REALTY_MAILBOX_PORT", "8025"))));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping: functions, gateway, database");
@@ -63,7 +64,7 @@ public final class LocalMain {
         }, "shutdown"));
 
         String companyId = seed(system, postgres, adminPassword, demoPassword);
-        System.out.println(walkthrough(system.baseUrl(), postgres, rabbit, adminPassword, demoPassword, companyId));
+        System.out.println(walkthrough(system.baseUrl(), postgres, rabbit, system.mailServer(), adminPassword, demoPassword, companyId));
         stopped.await();
     }
 
@@ -134,7 +135,7 @@ public final class LocalMain {
         return value;
     }
 
-    private static String walkthrough(String base, LocalPostgres pg, LocalRabbitMq mq, String adminPassword,
+    private static String walkthrough(String base, LocalPostgres pg, LocalRabbitMq mq, LocalMailServer mail, String adminPassword,
                                       String demoPassword, String companyId) {
         Map<String, String> vars = new HashMap<>();
         vars.put("BASE", base);
@@ -143,6 +144,7 @@ public final class LocalMain {
         s.append("API            ").append(base).append("   (health: ").append(base).append("/health)\n");
         s.append("PostgreSQL     ").append(pg.description()).append("   ").append(pg.jdbcUrl()).append('\n');
         s.append("RabbitMQ       ").append(mq.description()).append("   management: ").append(mq.managementUri()).append(" (guest/guest)\n");
+        s.append("E-mail         embedded SMTP on 127.0.0.1:").append(mail.smtpPort()).append(", captured mail at ").append(mail.mailboxUrl()).append('\n');
         s.append("\nPlatform admin  admin / ").append(adminPassword).append('\n');
         s.append("Demo agency     Demo Imóveis, company id ").append(companyId).append('\n');
         s.append("Demo users      <profile>@demo.realty.dev / ").append(demoPassword).append("   for each profile: ")
@@ -155,6 +157,7 @@ public final class LocalMain {
                 .append("          -d '{\"email\":\"new.agent.'$RANDOM'@demo.realty.dev\",\"name\":\"New Agent\",\"password\":\"a-long-password\",\"profiles\":[\"agent\"],\"companyIds\":[\"")
                 .append(companyId).append("\"]}' | tee /dev/stderr | jq -r '.events[0].id')\n");
         s.append("  sleep 1; curl -s ").append(base).append("/api/v1/events/$EVENT -H \"Authorization: Bearer $TOKEN\" | jq   # status PROCESSED\n");
+        s.append("  curl -s ").append(mail.mailboxUrl()).append(" | jq '.[-1] | {to, subject, language, text}'   # the welcome e-mail (pt-BR)\n");
         s.append("\nCtrl-C stops everything (data stays in .local/; delete it to start afresh).\n");
         s.append("===========================================================\n");
         return s.toString();

@@ -55,10 +55,15 @@ public final class LocalSystem implements AutoCloseable {
     private final ApplicationContext apiContext;
     private final ApiFunction api;
     private final LocalGateway gateway;
+    private final LocalMailServer mailServer;
 
     private LocalSystem(Settings settings) throws Exception {
         this.settings = settings;
         Map<String, Object> common = commonProperties(settings);
+        mailServer = LocalMailServer.startUnlessConfigured(settings.extraProperties());
+        if (mailServer != null) {
+            common.putAll(mailServer.properties());
+        }
 
         Map<String, Object> apiProps = new HashMap<>(common);
         apiProps.put("flyway.datasources.default.enabled", true);
@@ -163,6 +168,11 @@ public final class LocalSystem implements AutoCloseable {
         return handlers.get(function);
     }
 
+    /** The embedded SMTP server that captures the mail, or null when {@code realty.mail.host} names a relay. */
+    public LocalMailServer mailServer() {
+        return mailServer;
+    }
+
     @Override
     public void close() {
         stopEventSources();
@@ -175,6 +185,9 @@ public final class LocalSystem implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("closing a function context: {}", e.getMessage());
             }
+        }
+        if (mailServer != null) {
+            mailServer.close();
         }
     }
 }

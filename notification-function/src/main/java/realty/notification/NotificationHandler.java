@@ -5,23 +5,43 @@ import realty.core.consumer.EventHandler;
 import realty.core.consumer.HandlerContext;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.topology.Topology;
+import realty.core.topology.WorkQueue;
+import realty.notification.mail.MailDispatcher;
+import realty.notification.webhook.WebhookDispatcher;
 
 import java.util.Set;
 
 /**
- * Sends e-mail and webhooks. It handles no event type yet, so the consumer runtime sends whatever
- * reaches {@code notification_events} to its dead-letter queue, from where it can be replayed once
- * delivery is implemented.
+ * Notifies people and systems of an event: e-mail to the people it concerns and the signed
+ * envelope to the company's webhook subscribers. Every mail and every webhook delivery is its own
+ * piece of work with its own ledger row, so that a failure of one (the event is then retried, and
+ * after the last tier dead-lettered) repeats only that one, and a redelivered event sends nothing
+ * twice.
  */
 @Singleton
 public class NotificationHandler implements EventHandler {
-    @Override
-    public Set<EventType> handledTypes() {
-        return Set.of();
+    private final MailDispatcher mail;
+    private final WebhookDispatcher webhooks;
+    private final WorkQueue queue;
+
+    public NotificationHandler(MailDispatcher mail, WebhookDispatcher webhooks, Topology topology) {
+        this.mail = mail;
+        this.webhooks = webhooks;
+        this.queue = topology.queueOfFunction(Topology.NOTIFICATION);
     }
 
     @Override
-    public void handle(EventEnvelope event, HandlerContext context) {
-        throw new IllegalStateException("unreachable: the runtime only passes handled types");
+    public Set<EventType> handledTypes() {
+        return queue.bindings();
+    }
+
+    @Override
+    public void handle(EventEnvelope event, HandlerContext context) throws Exception {
+        DeliveryFailures failures = new DeliveryFailures();
+        mail.deliver(event, context.connection(), failures);
+        webhooks.deliver(event, context.connection(), context.attempt() >= queue.retry().maxAttempts(), failures);
+        mail.sendDueSummaries();
+        failures.throwIfAny();
     }
 }

@@ -25,7 +25,7 @@ class TopologyTest {
 
     @Test
     void expectedConsumersFollowTheBindings() {
-        assertEquals(List.of(Topology.AUDIT), topology.expectedConsumers(EventType.USER_CREATED));
+        assertEquals(List.of(Topology.AUDIT, Topology.NOTIFICATION), topology.expectedConsumers(EventType.USER_CREATED));
         assertEquals(List.of(Topology.COMMISSION), topology.expectedConsumers(EventType.COMMISSION_SPLIT_REQUESTED));
     }
 
