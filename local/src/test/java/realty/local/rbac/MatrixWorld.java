@@ -33,6 +33,15 @@ final class MatrixWorld {
     private final UUID ownPropertyA;
     private final UUID otherPropertyA;
     private final UUID propertyB;
+    private final UUID ownSaleA;
+    private final UUID otherSaleA;
+    private final UUID saleB;
+    private final UUID ownRuleA;
+    private final UUID otherRuleA;
+    private final UUID ruleB;
+    private final UUID webhookA;
+    private final UUID webhookB;
+    private final java.util.Set<UUID> propertiesOfB = new java.util.HashSet<>();
 
     MatrixWorld(TestSystem t) throws Exception {
         this.t = t;
@@ -56,6 +65,15 @@ final class MatrixWorld {
         for (UUID[] pa : new UUID[][]{{ownPropertyA, otherAgentA}, {otherPropertyA, otherAgentA}, {propertyB, agentB}}) {
             ok(t.call("POST", "/api/v1/properties/" + pa[0] + "/assignments", admin, Map.of("agentId", pa[1].toString())), 201);
         }
+        ownRuleA = rule(ownAgent.get(Profile.AGENT));
+        rule(ownAgent.get(Profile.PROSPECTOR));
+        otherRuleA = rule(otherAgentA);
+        ruleB = rule(agentB);
+        ownSaleA = sale(ownProperty());
+        otherSaleA = sale(property(companyA, otherAgentA, null, null));
+        saleB = sale(property(companyB, agentB, null, null));
+        webhookA = webhook(companyA);
+        webhookB = webhook(companyB);
     }
 
     String token(Profile p) {
@@ -69,6 +87,8 @@ final class MatrixWorld {
             case COMPANY -> switch (a) {
                 case READ -> target == Target.OTHER_A ? Optional.empty() : status("GET", "/api/v1/companies/" + company, token, null);
                 case CREATE -> target == Target.OWN_A ? status("POST", "/api/v1/companies", token, Map.of("name", "Probe")) : Optional.empty();
+                case UPDATE -> target == Target.OTHER_A ? Optional.empty()
+                        : status("PUT", "/api/v1/companies/" + company + "/settings", token, Map.of("prospectorSharePercent", 30));
                 default -> Optional.empty();
             };
             case USER -> switch (a) {
@@ -128,6 +148,52 @@ final class MatrixWorld {
                     default -> Optional.empty();
                 };
             }
+            case SALE -> {
+                UUID row = target == Target.OWN_A ? ownSaleA : target == Target.OTHER_A ? otherSaleA : saleB;
+                yield switch (a) {
+                    case CREATE -> status("POST", "/api/v1/sales", token, saleBody(switch (target) {
+                        case OWN_A -> ownProperty();
+                        case OTHER_A -> property(companyA, otherAgentA, null, null);
+                        case B -> property(companyB, agentB, null, null);
+                    }));
+                    case READ -> status("GET", "/api/v1/sales/" + row, token, null);
+                    case UPDATE -> status("POST", "/api/v1/sales/" + (target == Target.OWN_A ? sale(ownProperty())
+                            : target == Target.OTHER_A ? sale(property(companyA, otherAgentA, null, null))
+                            : sale(property(companyB, agentB, null, null))) + "/cancel", token, null);
+                    default -> Optional.empty();
+                };
+            }
+            case COMMISSION_RULE -> {
+                UUID row = target == Target.OWN_A ? ownRuleA : target == Target.OTHER_A ? otherRuleA : ruleB;
+                yield switch (a) {
+                    case CREATE -> target == Target.OTHER_A ? Optional.empty() : status("POST", "/api/v1/commission-rules", token,
+                            ruleBody(target == Target.B ? agentB : otherAgentA));
+                    case READ -> status("GET", "/api/v1/commission-rules/" + row, token, null);
+                    case UPDATE -> status("PATCH", "/api/v1/commission-rules/" + row, token, Map.of("percentage", "5.5"));
+                    case DELETE -> status("DELETE", "/api/v1/commission-rules/" + (target == Target.OWN_A ? rule(ownAgent.get(Profile.AGENT))
+                            : rule(target == Target.B ? agentB : otherAgentA)), token, null);
+                    default -> Optional.empty();
+                };
+            }
+            case COMMISSION_TRANSACTION -> switch (a) {
+                case READ -> status("GET", "/api/v1/commissions/" + transaction(target == Target.OWN_A ? ownSaleA
+                        : target == Target.OTHER_A ? otherSaleA : saleB), token, null);
+                case PAY, CANCEL -> status("POST", "/api/v1/commissions/" + transaction(sale(switch (target) {
+                    case OWN_A -> ownProperty();
+                    case OTHER_A -> property(companyA, otherAgentA, null, null);
+                    case B -> property(companyB, agentB, null, null);
+                })) + "/" + a.name().toLowerCase(), token, null);
+                default -> Optional.empty();
+            };
+            case WEBHOOK -> switch (a) {
+                case CREATE -> target == Target.OTHER_A ? Optional.empty() : status("POST", "/api/v1/webhooks", token, Map.of(
+                        "companyId", company.toString(), "url", "http://127.0.0.1:9/hook", "eventTypes", List.of("user.created")));
+                case READ -> target == Target.OTHER_A ? Optional.empty()
+                        : status("GET", "/api/v1/webhooks/" + (target == Target.B ? webhookB : webhookA), token, null);
+                case DELETE -> target == Target.OTHER_A ? Optional.empty()
+                        : status("DELETE", "/api/v1/webhooks/" + webhook(company), token, null);
+                default -> Optional.empty();
+            };
             case AUDIT_LOG -> a == Action.READ && target == Target.OWN_A
                     ? status("GET", "/api/v1/audit-logs?limit=5", token, null) : Optional.empty();
             default -> Optional.empty();
@@ -167,7 +233,47 @@ final class MatrixWorld {
         if (ownerUserId != null) {
             body.put("ownerUserId", ownerUserId.toString());
         }
-        return UUID.fromString((String) ok(t.call("POST", "/api/v1/properties", admin, body), 201).body().get("id"));
+        UUID id = UUID.fromString((String) ok(t.call("POST", "/api/v1/properties", admin, body), 201).body().get("id"));
+        if (company.equals(companyB)) {
+            propertiesOfB.add(id);
+        }
+        return id;
+    }
+
+    /** The portal user of company A buys company A's properties (so the sale is "own" to them). */
+    private Map<String, Object> saleBody(UUID property) {
+        Map<String, Object> body = new HashMap<>(Map.of("propertyId", property.toString(), "salePrice", "500000.00",
+                "saleDate", java.time.LocalDate.now().toString(), "buyerName", "Comprador"));
+        if (!propertiesOfB.contains(property)) {
+            body.put("buyerUserId", userIds.get(Profile.PORTAL).toString());
+        }
+        return body;
+    }
+
+    private UUID sale(UUID property) throws Exception {
+        return UUID.fromString((String) ok(t.call("POST", "/api/v1/sales", admin, saleBody(property)), 201).body().get("id"));
+    }
+
+    private static Map<String, Object> ruleBody(UUID agent) {
+        return Map.of("agentId", agent.toString(), "transactionType", "sale", "structure", "percentage", "percentage", "6",
+                "validFrom", "2020-01-01");
+    }
+
+    private UUID rule(UUID agent) throws Exception {
+        return UUID.fromString((String) ok(t.call("POST", "/api/v1/commission-rules", admin, ruleBody(agent)), 201).body().get("id"));
+    }
+
+    /** The first commission transaction of a sale. */
+    private UUID transaction(UUID sale) throws Exception {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> items = (List<Map<String, Object>>) ok(t.call("GET", "/api/v1/commissions?saleId=" + sale, admin, null), 200)
+                .body().get("items");
+        return UUID.fromString((String) items.get(0).get("id"));
+    }
+
+    private UUID webhook(UUID company) throws Exception {
+        return UUID.fromString((String) ok(t.call("POST", "/api/v1/webhooks", admin, Map.of("companyId", company.toString(),
+                "url", "http://127.0.0.1:9/hook", "eventTypes", List.of("user.created"))), 201).body().get("id"));
     }
 
     private static UUID userId(TestSystem.Response r) {
