@@ -134,6 +134,35 @@ class ObservabilityTest {
     }
 
     @Test
+    void theEventHistoryOfARowListsItsEventsWithEachConsumersProcessingTime() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> aggregate = (Map<String, Object>) t.call("GET", "/api/v1/events/" + retried, admin, null).body().get("aggregate");
+        String path = "/api/v1/events?aggregateType=" + aggregate.get("type") + "&aggregateId=" + aggregate.get("id");
+
+        OpsSystem.Response history = t.call("GET", path, admin, null);
+
+        assertEquals(200, history.status(), history.body().toString());
+        List<Map<String, Object>> items = history.list("items");
+        assertEquals(1, items.size(), items.toString());
+        assertEquals(retried.toString(), items.get(0).get("id"));
+        assertEquals("PROCESSED", items.get(0).get("status"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> audit = ((List<Map<String, Object>>) items.get(0).get("consumers")).get(0);
+        assertEquals("audit", audit.get("consumer"));
+        assertEquals(2, ((Number) audit.get("attempts")).intValue());
+        assertInstanceOf(Number.class, audit.get("durationMs"), audit.toString());
+
+        String otherCompany = t.createCompany(admin, "Other Agency");
+        String email = OpsSystem.email("owner");
+        t.call("POST", "/api/v1/users", admin, Map.of("email", email, "name", "Other Owner", "password", "a-long-password",
+                "profiles", List.of("owner"), "companyIds", List.of(otherCompany)));
+        OpsSystem.Response outsider = t.call("GET", path, t.login(email, "a-long-password"), null);
+        assertEquals(200, outsider.status());
+        assertTrue(outsider.list("items").isEmpty(), "another company's events are out of scope: " + outsider.body());
+        assertEquals(400, t.call("GET", "/api/v1/events?aggregateType=user", admin, null).status());
+    }
+
+    @Test
     void inLambdaTheMetricsAreWrittenAsCloudWatchEmbeddedMetricFormat() throws Exception {
         List<String> out = new ArrayList<>();
         EventMetrics metrics = new EventMetrics(new SimpleMeterRegistry(), new EmbeddedMetricFormat("Realty", "audit", out::add));
