@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Value;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
@@ -63,6 +64,7 @@ public class EventMetrics {
     private final AtomicLong oldestPendingMillis = new AtomicLong();
     private final AtomicBoolean backlogRegistered = new AtomicBoolean();
 
+    @Inject
     public EventMetrics(MeterRegistry registry, MetricsSettings settings, @Value("${realty.function:api}") String function) {
         this.registry = registry;
         this.emf = settings.emfEnabled() ? new EmbeddedMetricFormat(settings.getNamespace(), function, System.out::println) : null;
