@@ -10,4 +10,6 @@ if [ -z "${REALTY_AMQP_URI:-}" ]; then
   # package installation show here rather than inside the first test.
   scripts/rabbitmq.sh start
 fi
+# The operator page's browser test drives Debian's chromium; install it up front (idempotent).
+scripts/browser-deps.sh
 exec mvn -B -ntp verify "$@"

@@ -34,6 +34,8 @@ locals {
     JWT_SECRET_ARN            = var.jwt_secret_arn
     PLATFORM_ADMIN_SECRET_ARN = var.platform_admin_secret_arn
     BCRYPT_COST               = tostring(var.bcrypt_cost)
+    # Queue health and dead letters read the broker's management HTTP API (same credentials as AMQP).
+    RABBITMQ_MANAGEMENT_URI = var.rabbitmq_management_uri
   })
 
   notification_env = merge(local.common_env, {

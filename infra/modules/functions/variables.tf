@@ -86,6 +86,16 @@ variable "amqp_uri" {
   }
 }
 
+variable "rabbitmq_management_uri" {
+  description = "RABBITMQ_MANAGEMENT_URI: the broker's management HTTP API (Amazon MQ: its console URL), read by GET /api/v1/admin/queues."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https?://", var.rabbitmq_management_uri))
+    error_message = "rabbitmq_management_uri must start with http:// or https://."
+  }
+}
+
 variable "amqp_vhost" {
   description = "AMQP_VHOST: RabbitMQ virtual host of the topology."
   type        = string

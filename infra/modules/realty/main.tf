@@ -116,6 +116,7 @@ resource "aws_secretsmanager_secret_version" "external_database" {
 
 locals {
   amqp_uri          = var.enable_broker ? one(module.broker[*].amqp_uri) : var.external_amqp_uri
+  management_uri    = var.enable_broker ? one(module.broker[*].console_url) : var.external_rabbitmq_management_uri
   broker_secret_arn = var.enable_broker ? one(module.broker[*].secret_arn) : one(aws_secretsmanager_secret_version.external_broker[*].arn)
   db_jdbc_url       = var.enable_database ? one(module.database[*].jdbc_url) : var.external_db_jdbc_url
   db_secret_arn     = var.enable_database ? one(module.database[*].secret_arn) : one(aws_secretsmanager_secret_version.external_database[*].arn)
@@ -138,6 +139,7 @@ module "functions" {
   db_pool_size              = var.db_pool_size
   bcrypt_cost               = var.bcrypt_cost
   amqp_uri                  = local.amqp_uri
+  rabbitmq_management_uri   = local.management_uri
   amqp_vhost                = var.amqp_vhost
   broker_secret_arn         = local.broker_secret_arn
   jwt_secret_arn            = module.secrets.jwt_secret_arn

@@ -58,6 +58,12 @@ variable "external_amqp_uri" {
   default     = null
 }
 
+variable "external_rabbitmq_management_uri" {
+  description = "RABBITMQ_MANAGEMENT_URI when enable_broker = false, e.g. http://rabbitmq:15672 for docker-compose."
+  type        = string
+  default     = "http://rabbitmq:15672"
+}
+
 variable "external_db_jdbc_url" {
   description = "DB_JDBC_URL when enable_database = false, e.g. jdbc:postgresql://postgres:5432/realty."
   type        = string

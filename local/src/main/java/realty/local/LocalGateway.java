@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * The local stand-in for API Gateway (HTTP API, payload 2.0): each HTTP request becomes an
@@ -54,6 +55,19 @@ final class LocalGateway implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    /** Serves {@code GET path} straight from the runner (e.g. the Prometheus endpoint), not through the API. */
+    void serveText(String path, String contentType, Supplier<String> body) {
+        server.createContext(path, exchange -> {
+            try (exchange) {
+                if (!"GET".equals(exchange.getRequestMethod())) {
+                    send(exchange, 405, Map.of("Allow", "GET"), new byte[0]);
+                    return;
+                }
+                send(exchange, 200, Map.of("Content-Type", contentType), body.get().getBytes(StandardCharsets.UTF_8));
+            }
+        });
     }
 
     int port() {

@@ -53,7 +53,8 @@ public final class LocalMain {
                 rabbit.host(), rabbit.port(), "/", rabbit.username(), rabbit.password(), "127.0.0.1", port,
                 secret(home, "jwt-secret", "JWT_SECRET"), "admin", adminPassword, 100, Duration.ofMillis(20), true,
                 Map.of(), Map.of(LocalMailServer.SMTP_PORT, System.getenv().getOrDefault("REALTY_SMTP_PORT", "2525"),
-                        LocalMailServer.MAILBOX_PORT, System.getenv().getOrDefault("REALTY_MAILBOX_PORT", "8025"))));
+                        LocalMailServer.MAILBOX_PORT, System.getenv().getOrDefault("REALTY_MAILBOX_PORT", "8025"),
+                        "realty.management.uri", rabbit.managementUri())));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping: functions, gateway, database");
@@ -142,6 +143,8 @@ public final class LocalMain {
         StringBuilder s = new StringBuilder();
         s.append("\n==================== realty is running ====================\n");
         s.append("API            ").append(base).append("   (health: ").append(base).append("/health)\n");
+        s.append("Operator page  ").append(base).append("/admin   (log in as the platform admin: queues, dead letters, events)\n");
+        s.append("Metrics        ").append(base).append("/metrics   (Prometheus)\n");
         s.append("PostgreSQL     ").append(pg.description()).append("   ").append(pg.jdbcUrl()).append('\n');
         s.append("RabbitMQ       ").append(mq.description()).append("   management: ").append(mq.managementUri()).append(" (guest/guest)\n");
         s.append("E-mail         embedded SMTP on 127.0.0.1:").append(mail.smtpPort()).append(", captured mail at ").append(mail.mailboxUrl()).append('\n');
@@ -158,6 +161,11 @@ public final class LocalMain {
                 .append(companyId).append("\"]}' | tee /dev/stderr | jq -r '.events[0].id')\n");
         s.append("  sleep 1; curl -s ").append(base).append("/api/v1/events/$EVENT -H \"Authorization: Bearer $TOKEN\" | jq   # status PROCESSED\n");
         s.append("  curl -s ").append(mail.mailboxUrl()).append(" | jq '.[-1] | {to, subject, language, text}'   # the welcome e-mail (pt-BR)\n");
+        s.append("\nOperations: open ").append(base).append("/admin, log in as admin, and watch the queues; or with curl:\n");
+        s.append("  ADMIN=$(curl -s -X POST ").append(base).append("/api/v1/auth/login -H 'Content-Type: application/json' \\\n")
+                .append("          -d '{\"username\":\"admin\",\"password\":\"").append(adminPassword).append("\"}' | jq -r .access_token)\n");
+        s.append("  curl -s ").append(base).append("/api/v1/admin/queues -H \"Authorization: Bearer $ADMIN\" | jq\n");
+        s.append("  curl -s ").append(base).append("/api/v1/admin/dead-letters -H \"Authorization: Bearer $ADMIN\" | jq\n");
         s.append("\nCtrl-C stops everything (data stays in .local/; delete it to start afresh).\n");
         s.append("===========================================================\n");
         return s.toString();

@@ -3,6 +3,8 @@ package realty.local;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.RabbitMQEvent;
 import com.rabbitmq.client.ConnectionFactory;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,8 @@ import java.util.function.Function;
  * The whole system in one process, with the Lambda handler classes: the API behind a local
  * gateway, one local event source per work queue feeding its queue function, and the outbox relay
  * on a timer. It takes an existing PostgreSQL and RabbitMQ ({@link Settings}); {@link LocalMain}
- * provides those for a developer, the tests provide their own.
+ * provides those for a developer, the tests provide their own. Every function counts its metrics
+ * in one Prometheus registry, served at {@code GET /metrics} beside the API.
  */
 public final class LocalSystem implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalSystem.class);
@@ -49,6 +52,7 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private final Settings settings;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<ApplicationContext> contexts = new ArrayList<>();
     private final Map<String, RequestHandler<RabbitMQEvent, ?>> handlers = new LinkedHashMap<>();
     private final List<LocalEventSource> sources = new ArrayList<>();
@@ -91,6 +95,7 @@ public final class LocalSystem implements AutoCloseable {
             startEventSources();
         }
         gateway = new LocalGateway(api, settings.httpHost(), settings.httpPort(), 32);
+        gateway.serveText("/metrics", "text/plain; version=0.0.4; charset=utf-8", metrics::scrape);
         LOG.info("API on http://{}:{}", settings.httpHost(), gateway.port());
     }
 
@@ -109,7 +114,12 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private ApplicationContext start(String function, Map<String, Object> properties) {
-        ApplicationContext ctx = FunctionContexts.start(function, properties, "local");
+        ApplicationContext ctx = FunctionContexts.configure(ApplicationContext.builder(), function)
+                .environments("local")
+                .properties(properties)
+                .singletons(metrics) // one registry for the whole local system
+                .deduceEnvironment(false)
+                .start();
         contexts.add(ctx);
         return ctx;
     }
@@ -158,6 +168,11 @@ public final class LocalSystem implements AutoCloseable {
 
     public ApplicationContext apiContext() {
         return apiContext;
+    }
+
+    /** The registry every function of this system counts its metrics in. */
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
     }
 
     public ApiFunction api() {

@@ -17,6 +17,14 @@ public record EventStatusView(UUID id, String type, String status, @Nullable UUI
                               @Nullable String correlationId, Instant occurredAt, @Nullable Instant publishedAt,
                               List<ConsumerView> consumers) {
 
+    /** The outbox row of an event, before its consumers are looked up. */
+    record Head(UUID id, String type, @Nullable UUID companyId, AggregateRef aggregate, @Nullable String correlationId,
+                Instant occurredAt, String outboxStatus, @Nullable Instant publishedAt) {
+    }
+
+    /**
+     * @param durationMs time the consumer's handler took on its latest attempt (processing time)
+     */
     @Serdeable
     public record ConsumerView(String consumer, String status, int attempts, @Nullable Instant processedAt,
                                @Nullable String lastError, @Nullable Double durationMs) {

@@ -10,6 +10,8 @@ import realty.core.broker.EventPublisher;
 import realty.core.broker.OutgoingMessage;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.observability.EventLog;
+import realty.core.observability.EventMetrics;
 import realty.core.outbox.Outbox;
 import realty.core.outbox.OutboxPublisher;
 import realty.core.topology.WorkQueue;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one queue function's handler over a {@code RabbitMQEvent} batch.
@@ -35,6 +38,8 @@ import java.util.UUID;
  * republished to a delay tier or the dead-letter queue by the {@link FailureRecoverer}. The
  * invocation fails (and the batch comes back whole) only when the outcomes cannot be recorded or
  * the failures cannot be republished; a redelivered message that already succeeded is skipped.
+ * Once the outcomes are committed, each message gets its metrics and one log line
+ * ({@link EventLog}).
  */
 @Singleton
 public class ConsumerRuntime {
@@ -47,10 +52,13 @@ public class ConsumerRuntime {
     private final EventPublisher publisher;
     private final Outbox outbox;
     private final OutboxPublisher outboxPublisher;
+    private final EventMetrics metrics;
+    /** The first batch of this execution environment pays for its start-up: logged as coldStart. */
+    private final AtomicBoolean cold = new AtomicBoolean(true);
 
     public ConsumerRuntime(TransactionOperations<Connection> tx, RabbitMQEventDecoder decoder, ConsumerOutcomes outcomes,
                            FailureRecoverer recoverer, EventPublisher publisher, Outbox outbox,
-                           OutboxPublisher outboxPublisher) {
+                           OutboxPublisher outboxPublisher, EventMetrics metrics) {
         this.tx = tx;
         this.decoder = decoder;
         this.outcomes = outcomes;
@@ -58,6 +66,7 @@ public class ConsumerRuntime {
         this.publisher = publisher;
         this.outbox = outbox;
         this.outboxPublisher = outboxPublisher;
+        this.metrics = metrics;
     }
 
     /**
@@ -65,14 +74,16 @@ public class ConsumerRuntime {
      *                              invocation so that the batch is redelivered
      */
     public BatchReport process(RabbitMQEvent event, WorkQueue queue, EventHandler handler) {
+        boolean coldStart = cold.getAndSet(false);
         List<ReceivedMessage> messages = decoder.decode(event);
         if (messages.isEmpty()) {
             return new BatchReport(0, 0, 0, 0, 0);
         }
         Pass pass;
         try {
-            pass = tx.executeWrite(status -> run(status.getConnection(), messages, queue, handler));
+            pass = tx.executeWrite(status -> run(status.getConnection(), messages, queue, handler, coldStart));
         } catch (RuntimeException e) {
+            LOG.error("{}: batch of {} failed, it will be redelivered: {}", queue.function(), messages.size(), e.getMessage());
             throw new BatchFailedException("could not record the outcomes of a batch of " + messages.size()
                     + " on " + queue.name() + ": " + e.getMessage(), e);
         }
@@ -81,13 +92,23 @@ public class ConsumerRuntime {
         } catch (BrokerUnavailableException e) {
             // The outcomes say RETRYING/DEAD but the copies did not reach the broker: fail the
             // invocation so the originals come back; processed ones will be skipped as duplicates.
+            LOG.error("{}: could not republish {} failed messages, the batch will be redelivered: {}", queue.function(),
+                    pass.recoveries.size(), e.getMessage());
             throw new BatchFailedException("could not republish " + pass.recoveries.size() + " failed messages", e);
         }
-        outboxPublisher.publishCommitted(pass.emitted.stream().map(EventEnvelope::id).toList());
+        for (EventLog.Handled h : pass.handled) {
+            metrics.handled(h.queue(), h.eventType(), h.outcome(), h.durationMicros());
+            EventLog.write(h);
+        }
+        outboxPublisher.publishCommitted(pass.emitted.stream().map(EventEnvelope::id).toList()); // flushes the metrics
+        if (pass.emitted.isEmpty()) {
+            metrics.flush();
+        }
         return pass.report;
     }
 
-    private Pass run(Connection c, List<ReceivedMessage> messages, WorkQueue queue, EventHandler handler) throws SQLException {
+    private Pass run(Connection c, List<ReceivedMessage> messages, WorkQueue queue, EventHandler handler,
+                     boolean coldStart) throws SQLException {
         String consumer = queue.function();
         List<UUID> ids = messages.stream().filter(m -> m.envelope() != null).map(m -> m.envelope().id()).toList();
         Map<UUID, String> status = outcomes.lock(c, consumer, ids);
@@ -102,11 +123,13 @@ public class ConsumerRuntime {
             if (e == null) {
                 FailedAttempt failure = FailedAttempt.undecodable(m.decodeError(), consumer);
                 pass.recoveries.add(recoverer.recover(m, queue, failure));
-                LOG.warn("{}: undecodable message {} dead-lettered: {}", consumer, m.messageId(), m.decodeError());
+                pass.handled.add(new EventLog.Handled(consumer, queue.name(), m.messageId(), m.type(), null, m.correlationId(),
+                        1, EventMetrics.Outcome.DEAD_LETTERED, 0, coldStart, failure.describe()));
                 dead++;
                 continue;
             }
             if (ConsumerOutcomes.PROCESSED.equals(status.get(e.id()))) {
+                pass.handled.add(handled(consumer, queue, e, m.attempt(), EventMetrics.Outcome.DUPLICATE, 0, coldStart, null));
                 duplicates++;
                 continue;
             }
@@ -121,8 +144,9 @@ public class ConsumerRuntime {
                 outbox.append(c, context.emitted());
                 pass.emitted.addAll(context.emitted());
                 status.put(e.id(), ConsumerOutcomes.PROCESSED);
-                recorded.put(e.id(), new ConsumerOutcomes.Outcome(e.id(), ConsumerOutcomes.PROCESSED, attempt, null,
-                        micros(started)));
+                long micros = micros(started);
+                recorded.put(e.id(), new ConsumerOutcomes.Outcome(e.id(), ConsumerOutcomes.PROCESSED, attempt, null, micros));
+                pass.handled.add(handled(consumer, queue, e, attempt, EventMetrics.Outcome.PROCESSED, micros, coldStart, null));
                 processed++;
             } catch (Exception ex) {
                 c.rollback(savepoint); // throws if the connection itself is gone: then the whole batch fails
@@ -130,16 +154,15 @@ public class ConsumerRuntime {
                 boolean last = recoverer.isFinal(queue, failure);
                 pass.recoveries.add(recoverer.recover(m, queue, failure));
                 status.put(e.id(), last ? ConsumerOutcomes.DEAD : ConsumerOutcomes.RETRYING);
+                long micros = micros(started);
                 recorded.put(e.id(), new ConsumerOutcomes.Outcome(e.id(), last ? ConsumerOutcomes.DEAD : ConsumerOutcomes.RETRYING,
-                        attempt, failure.describe(), micros(started)));
+                        attempt, failure.describe(), micros));
+                pass.handled.add(handled(consumer, queue, e, attempt,
+                        last ? EventMetrics.Outcome.DEAD_LETTERED : EventMetrics.Outcome.RETRIED, micros, coldStart, failure.describe()));
                 if (last) {
                     dead++;
-                    LOG.warn("{}: event {} ({}) dead-lettered after attempt {}: {}", consumer, e.id(), e.type(), attempt,
-                            failure.describe());
                 } else {
                     retried++;
-                    LOG.info("{}: event {} ({}) failed attempt {}, retrying: {}", consumer, e.id(), e.type(), attempt,
-                            failure.describe());
                 }
             }
         }
@@ -161,6 +184,12 @@ public class ConsumerRuntime {
         }
     }
 
+    private static EventLog.Handled handled(String consumer, WorkQueue queue, EventEnvelope e, int attempt,
+                                            EventMetrics.Outcome outcome, long micros, boolean coldStart, String error) {
+        return new EventLog.Handled(consumer, queue.name(), e.id().toString(), e.type(), e.companyId(), e.correlationId(),
+                attempt, outcome, micros, coldStart, error);
+    }
+
     private static long micros(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1000;
     }
@@ -168,6 +197,7 @@ public class ConsumerRuntime {
     private static final class Pass {
         final List<OutgoingMessage> recoveries = new ArrayList<>();
         final List<EventEnvelope> emitted = new ArrayList<>();
+        final List<EventLog.Handled> handled = new ArrayList<>();
         BatchReport report;
     }
 }

@@ -2,6 +2,7 @@ package realty.core.outbox;
 
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
+import realty.core.audit.InlineAuditFallback;
 import realty.core.event.EventEnvelope;
 
 import java.sql.Connection;
@@ -13,18 +14,25 @@ import java.util.UUID;
 /**
  * A write and its events in one database transaction (the transactional outbox), followed right
  * after the commit by publishing those events with confirms. Whether publishing worked or not, the
- * write has succeeded; unpublished events stay pending for the relay.
+ * write has succeeded; unpublished events stay pending for the relay, and with
+ * {@code realty.outbox.inline-audit-fallback} their audit rows are written right away
+ * (spec/events.md §4).
  */
 @Singleton
 public class EventfulTransaction {
     private final TransactionOperations<Connection> tx;
     private final Outbox outbox;
     private final OutboxPublisher publisher;
+    private final OutboxSettings settings;
+    private final InlineAuditFallback inlineAudit;
 
-    public EventfulTransaction(TransactionOperations<Connection> tx, Outbox outbox, OutboxPublisher publisher) {
+    public EventfulTransaction(TransactionOperations<Connection> tx, Outbox outbox, OutboxPublisher publisher,
+                               OutboxSettings settings, InlineAuditFallback inlineAudit) {
         this.tx = tx;
         this.outbox = outbox;
         this.publisher = publisher;
+        this.settings = settings;
+        this.inlineAudit = inlineAudit;
     }
 
     /** What a write produced: its result and the events it emits. */
@@ -53,6 +61,9 @@ public class EventfulTransaction {
             }
         });
         Set<UUID> published = new HashSet<>(publisher.publishCommitted(result.events().stream().map(EventEnvelope::id).toList()));
+        if (settings.isInlineAuditFallback() && published.size() < result.events().size()) {
+            inlineAudit.audit(result.events().stream().filter(e -> !published.contains(e.id())).toList());
+        }
         return new Committed<>(result.value(), result.events().stream()
                 .map(e -> new EventRef(e.id(), e.type(), published.contains(e.id()) ? "PUBLISHED" : "PENDING"))
                 .toList());

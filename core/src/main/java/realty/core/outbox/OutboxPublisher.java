@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import realty.core.broker.BrokerUnavailableException;
 import realty.core.broker.EventPublisher;
 import realty.core.broker.OutgoingMessage;
+import realty.core.observability.EventMetrics;
 import realty.core.topology.Topology;
 
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -41,14 +43,20 @@ public class OutboxPublisher {
     private static final String MARK_PUBLISHED = "UPDATE outbox_events SET status = 'PUBLISHED', published_at = now(), "
             + "publish_attempts = publish_attempts + 1, last_publish_error = NULL WHERE id = ANY(?)";
 
+    private static final String BACKLOG = "SELECT count(*), EXTRACT(EPOCH FROM now() - min(occurred_at)) "
+            + "FROM outbox_events WHERE status = 'PENDING'";
+
     private final TransactionOperations<Connection> tx;
     private final EventPublisher publisher;
     private final OutboxSettings settings;
+    private final EventMetrics metrics;
 
-    public OutboxPublisher(TransactionOperations<Connection> tx, EventPublisher publisher, OutboxSettings settings) {
+    public OutboxPublisher(TransactionOperations<Connection> tx, EventPublisher publisher, OutboxSettings settings,
+                           EventMetrics metrics) {
         this.tx = tx;
         this.publisher = publisher;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     /**
@@ -71,6 +79,8 @@ public class OutboxPublisher {
         } catch (RuntimeException e) {
             LOG.warn("events left pending for the relay: {}", e.getMessage());
             return List.of();
+        } finally {
+            metrics.flush();
         }
     }
 
@@ -81,6 +91,32 @@ public class OutboxPublisher {
      * @return how many events were published
      */
     public int relayPending() throws BrokerUnavailableException {
+        try {
+            return relayAll();
+        } finally {
+            measureBacklog();
+            metrics.flush();
+        }
+    }
+
+    /** Counts the rows still pending and the age of the oldest, for the outbox gauges. */
+    public void measureBacklog() {
+        try {
+            tx.executeRead(status -> {
+                try (PreparedStatement ps = status.getConnection().prepareStatement(BACKLOG);
+                     ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    double age = rs.getDouble(2);
+                    metrics.outboxBacklog(rs.getLong(1), rs.wasNull() ? Duration.ZERO : Duration.ofMillis((long) (age * 1000)));
+                    return null;
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("could not measure the outbox backlog: {}", e.getMessage());
+        }
+    }
+
+    private int relayAll() throws BrokerUnavailableException {
         int total = 0;
         while (true) {
             List<UUID> published;
@@ -105,10 +141,12 @@ public class OutboxPublisher {
     private List<UUID> publishLocked(Connection connection, PreparedStatement lock) throws SQLException {
         List<UUID> ids = new ArrayList<>();
         List<OutgoingMessage> messages = new ArrayList<>();
+        Map<String, Integer> perType = new java.util.TreeMap<>();
         try (ResultSet rs = lock.executeQuery()) {
             while (rs.next()) {
                 UUID id = rs.getObject(1, UUID.class);
                 ids.add(id);
+                perType.merge(rs.getString(2), 1, Integer::sum);
                 messages.add(new OutgoingMessage(Topology.EXCHANGE, rs.getString(2), id.toString(), rs.getString(2),
                         rs.getInt(3), rs.getString(4), rs.getTimestamp(5).toInstant(), Map.of(),
                         rs.getString(6).getBytes(StandardCharsets.UTF_8)));
@@ -122,6 +160,7 @@ public class OutboxPublisher {
         } catch (BrokerUnavailableException e) {
             throw new PublishFailed(e);
         }
+        perType.forEach(metrics::published);
         try (PreparedStatement mark = connection.prepareStatement(MARK_PUBLISHED)) {
             mark.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
             mark.executeUpdate();

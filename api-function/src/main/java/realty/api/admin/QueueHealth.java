@@ -1,0 +1,189 @@
+package realty.api.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import realty.core.broker.BrokerUnavailableException;
+import realty.core.topology.Topology;
+import realty.core.topology.WorkQueue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/v1/admin/queues}: per work queue and its dead-letter queue, the broker's counts
+ * (management API) beside what the consumers recorded ({@code consumer_outcomes}), and a status
+ * from the thresholds in {@link QueueHealthSettings}.
+ */
+@Singleton
+public class QueueHealth {
+    public static final String HEALTHY = "healthy";
+    public static final String DEGRADED = "degraded";
+    public static final String FAILING = "failing";
+    public static final String UNKNOWN = "unknown";
+
+    /**
+     * Per consumer over the window: events whose latest outcome is PROCESSED, or a failure
+     * (RETRYING or DEAD), and the 95th percentile of the handler time of those outcomes.
+     */
+    private static final String OUTCOMES = """
+            SELECT consumer,
+                   count(*) FILTER (WHERE status = 'PROCESSED'),
+                   count(*) FILTER (WHERE status IN ('RETRYING', 'DEAD')),
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_micros) FILTER (WHERE duration_micros IS NOT NULL)
+            FROM consumer_outcomes
+            WHERE updated_at > now() - make_interval(secs => ?)
+            GROUP BY consumer""";
+    private static final String OUTBOX = "SELECT count(*), EXTRACT(EPOCH FROM now() - min(occurred_at)) "
+            + "FROM outbox_events WHERE status = 'PENDING'";
+
+    @Serdeable
+    public record Report(String status, Instant checkedAt, @Nullable String brokerError, Outbox outbox, List<QueueView> queues) {
+    }
+
+    @Serdeable
+    public record Outbox(long pending, @Nullable Double oldestPendingAgeSeconds) {
+    }
+
+    @Serdeable
+    public record Depth(String name, @Nullable Long ready, @Nullable Long unacknowledged, @Nullable Integer consumers,
+                        @Nullable Double oldestMessageAgeSeconds) {
+    }
+
+    @Serdeable
+    public record QueueView(String queue, String function, String status, @JsonInclude(JsonInclude.Include.ALWAYS) List<String> reasons,
+                            @Nullable Long ready, @Nullable Long unacknowledged, @Nullable Integer consumers,
+                            @Nullable Double oldestMessageAgeSeconds, long retrying,
+                            long processedLast5m, long failedLast5m, @Nullable Double p95ProcessingMs,
+                            Depth deadLetter) {
+    }
+
+    private final BrokerManagement management;
+    private final Topology topology;
+    private final TransactionOperations<Connection> tx;
+    private final QueueHealthSettings thresholds;
+
+    public QueueHealth(BrokerManagement management, Topology topology, TransactionOperations<Connection> tx,
+                       QueueHealthSettings thresholds) {
+        this.management = management;
+        this.topology = topology;
+        this.tx = tx;
+        this.thresholds = thresholds;
+    }
+
+    private record Recorded(long processed, long failed, Double p95Ms) {
+    }
+
+    public Report report() {
+        Instant now = Instant.now();
+        Map<String, BrokerManagement.QueueFigures> broker = null;
+        String brokerError = null;
+        try {
+            broker = management.queues();
+        } catch (BrokerUnavailableException e) {
+            brokerError = e.getMessage();
+        }
+        Map<String, Recorded> recorded = new HashMap<>();
+        Outbox outbox = tx.executeRead(status -> {
+            Connection c = status.getConnection();
+            try (PreparedStatement ps = c.prepareStatement(OUTCOMES)) {
+                ps.setDouble(1, thresholds.getWindow().toMillis() / 1000.0);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        double p95 = rs.getDouble(4);
+                        recorded.put(rs.getString(1), new Recorded(rs.getLong(2), rs.getLong(3), rs.wasNull() ? null : p95 / 1000.0));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(OUTBOX); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long pending = rs.getLong(1);
+                double age = rs.getDouble(2);
+                return new Outbox(pending, rs.wasNull() ? null : age);
+            }
+        });
+        List<QueueView> views = new ArrayList<>();
+        for (WorkQueue q : topology.workQueues()) {
+            views.add(view(q, broker, recorded.getOrDefault(q.function(), new Recorded(0, 0, null)), now));
+        }
+        String overall = brokerError != null ? UNKNOWN : worst(views.stream().map(QueueView::status).toList());
+        return new Report(overall, now, brokerError, outbox, views);
+    }
+
+    private QueueView view(WorkQueue q, Map<String, BrokerManagement.QueueFigures> broker, Recorded recorded, Instant now) {
+        if (broker == null) {
+            return new QueueView(q.name(), q.function(), UNKNOWN, List.of("broker figures unavailable"), null, null, null,
+                    null, 0, recorded.processed(), recorded.failed(), recorded.p95Ms(),
+                    new Depth(q.deadLetterQueue(), null, null, null, null));
+        }
+        BrokerManagement.QueueFigures work = broker.get(q.name());
+        BrokerManagement.QueueFigures dead = broker.get(q.deadLetterQueue());
+        long retrying = 0;
+        for (int tier = 1; tier <= q.retry().tiers(); tier++) {
+            BrokerManagement.QueueFigures t = broker.get(q.retryQueue(tier));
+            retrying += t == null ? 0 : t.ready() + t.unacknowledged();
+        }
+        List<String> reasons = new ArrayList<>();
+        String status = HEALTHY;
+        if (work == null || dead == null) {
+            reasons.add((work == null ? q.name() : q.deadLetterQueue()) + " is not declared on the broker");
+            status = FAILING;
+        }
+        long ready = work == null ? 0 : work.ready();
+        if (exceeds(ready, thresholds.getFailingReady())) {
+            status = FAILING;
+            reasons.add(ready + " messages ready (more than " + thresholds.getFailingReady() + ")");
+        } else if (exceeds(ready, thresholds.getDegradedReady())) {
+            status = worst(List.of(status, DEGRADED));
+            reasons.add(ready + " messages ready (more than " + thresholds.getDegradedReady() + ")");
+        }
+        long deadLetters = dead == null ? 0 : dead.ready() + dead.unacknowledged();
+        if (reaches(deadLetters, thresholds.getFailingDeadLetters())) {
+            status = FAILING;
+            reasons.add(deadLetters + " messages in " + q.deadLetterQueue());
+        } else if (reaches(deadLetters, thresholds.getDegradedDeadLetters())) {
+            status = worst(List.of(status, DEGRADED));
+            reasons.add(deadLetters + " messages in " + q.deadLetterQueue());
+        }
+        return new QueueView(q.name(), q.function(), status, reasons,
+                work == null ? null : work.ready(), work == null ? null : work.unacknowledged(),
+                work == null ? null : work.consumers(), age(work, now), retrying,
+                recorded.processed(), recorded.failed(), recorded.p95Ms(),
+                new Depth(q.deadLetterQueue(), dead == null ? null : dead.ready(), dead == null ? null : dead.unacknowledged(),
+                        dead == null ? null : dead.consumers(), age(dead, now)));
+    }
+
+    private static boolean exceeds(long value, long threshold) {
+        return threshold > 0 && value > threshold;
+    }
+
+    private static boolean reaches(long value, long threshold) {
+        return threshold > 0 && value >= threshold;
+    }
+
+    private static Double age(BrokerManagement.QueueFigures q, Instant now) {
+        if (q == null || q.headMessageTimestamp() == null || q.ready() == 0) {
+            return null;
+        }
+        return Math.max(0, Duration.between(q.headMessageTimestamp(), now).toMillis() / 1000.0);
+    }
+
+    static String worst(List<String> statuses) {
+        if (statuses.contains(FAILING)) {
+            return FAILING;
+        }
+        if (statuses.contains(UNKNOWN)) {
+            return UNKNOWN;
+        }
+        return statuses.contains(DEGRADED) ? DEGRADED : HEALTHY;
+    }
+}
