@@ -127,6 +127,7 @@ public class CommissionRuleService {
     }
 
     public RuleView update(Caller caller, UUID id, RuleRequests.Patch p) {
+        Access.require(caller, Resource.COMMISSION_RULE, Action.UPDATE);
         RuleView current = get(caller, id);
         if (Access.scope(caller, Resource.COMMISSION_RULE, Action.UPDATE).isEmpty()) {
             throw Access.forbiddenOnRow(Resource.COMMISSION_RULE, Action.UPDATE);
@@ -152,6 +153,7 @@ public class CommissionRuleService {
 
     /** Rules are never deleted (transactions keep a snapshot, but the history stays readable): DELETE deactivates. */
     public void deactivate(Caller caller, UUID id) {
+        Access.require(caller, Resource.COMMISSION_RULE, Action.DELETE);
         get(caller, id);
         if (Access.scope(caller, Resource.COMMISSION_RULE, Action.DELETE).isEmpty()) {
             throw Access.forbiddenOnRow(Resource.COMMISSION_RULE, Action.DELETE);

@@ -112,6 +112,7 @@ public class CommissionTransactionService {
     }
 
     private TransactionView changeStatus(Caller caller, UUID id, RequestInfo info, Action action) {
+        Access.require(caller, Resource.COMMISSION_TRANSACTION, action); // 403 before any lookup (see Access)
         Scope readScope = Access.require(caller, Resource.COMMISSION_TRANSACTION, Action.READ);
         EventfulTransaction.Committed<TransactionView> committed = writes.execute(c -> {
             TenantScope scope = TenantScope.of(caller);

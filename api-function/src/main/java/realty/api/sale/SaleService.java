@@ -202,6 +202,7 @@ public class SaleService {
 
     /** Cancels a sale: the property is available again and the pending commissions are cancelled; paid ones stay paid. */
     public SaleView cancel(Caller caller, UUID id, RequestInfo info) {
+        Access.require(caller, Resource.SALE, Action.UPDATE);
         Scope readScope = Access.require(caller, Resource.SALE, Action.READ);
         EventfulTransaction.Committed<SaleView> committed = writes.execute(c -> {
             TenantScope tenant = TenantScope.of(caller);

@@ -63,6 +63,7 @@ public class CompanySettingsController {
 
     @Put
     public CompanySettings put(Caller caller, @PathVariable UUID id, @Body @Valid CompanySettings body) {
+        Access.require(caller, Resource.COMPANY, Action.UPDATE);
         CompanySettings current = get(caller, id); // 404 outside the caller's companies
         if (Access.scope(caller, Resource.COMPANY, Action.UPDATE).isEmpty()) {
             throw Access.forbiddenOnRow(Resource.COMPANY, Action.UPDATE);

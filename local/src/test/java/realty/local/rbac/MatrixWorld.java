@@ -42,6 +42,7 @@ final class MatrixWorld {
     private final UUID webhookA;
     private final UUID webhookB;
     private final java.util.Set<UUID> propertiesOfB = new java.util.HashSet<>();
+    private final java.util.Set<UUID> ownProperties = new java.util.HashSet<>();
 
     MatrixWorld(TestSystem t) throws Exception {
         this.t = t;
@@ -167,7 +168,7 @@ final class MatrixWorld {
                 UUID row = target == Target.OWN_A ? ownRuleA : target == Target.OTHER_A ? otherRuleA : ruleB;
                 yield switch (a) {
                     case CREATE -> target == Target.OTHER_A ? Optional.empty() : status("POST", "/api/v1/commission-rules", token,
-                            ruleBody(target == Target.B ? agentB : otherAgentA));
+                            ruleBody(target == Target.B ? agentB : otherAgentA, company));
                     case READ -> status("GET", "/api/v1/commission-rules/" + row, token, null);
                     case UPDATE -> status("PATCH", "/api/v1/commission-rules/" + row, token, Map.of("percentage", "5.5"));
                     case DELETE -> status("DELETE", "/api/v1/commission-rules/" + (target == Target.OWN_A ? rule(ownAgent.get(Profile.AGENT))
@@ -177,12 +178,12 @@ final class MatrixWorld {
             }
             case COMMISSION_TRANSACTION -> switch (a) {
                 case READ -> status("GET", "/api/v1/commissions/" + transaction(target == Target.OWN_A ? ownSaleA
-                        : target == Target.OTHER_A ? otherSaleA : saleB), token, null);
+                        : target == Target.OTHER_A ? otherSaleA : saleB, ownAgent.get(p)), token, null);
                 case PAY, CANCEL -> status("POST", "/api/v1/commissions/" + transaction(sale(switch (target) {
                     case OWN_A -> ownProperty();
                     case OTHER_A -> property(companyA, otherAgentA, null, null);
                     case B -> property(companyB, agentB, null, null);
-                })) + "/" + a.name().toLowerCase(), token, null);
+                }), ownAgent.get(p)) + "/" + a.name().toLowerCase(), token, null);
                 default -> Optional.empty();
             };
             case WEBHOOK -> switch (a) {
@@ -210,7 +211,9 @@ final class MatrixWorld {
     }
 
     private UUID ownProperty() throws Exception {
-        return property(companyA, ownAgent.get(Profile.AGENT), ownAgent.get(Profile.PROSPECTOR), userIds.get(Profile.PORTAL));
+        UUID id = property(companyA, ownAgent.get(Profile.AGENT), ownAgent.get(Profile.PROSPECTOR), userIds.get(Profile.PORTAL));
+        ownProperties.add(id);
+        return id;
     }
 
     private UUID agent(UUID company, UUID userId) throws Exception {
@@ -244,7 +247,7 @@ final class MatrixWorld {
     private Map<String, Object> saleBody(UUID property) {
         Map<String, Object> body = new HashMap<>(Map.of("propertyId", property.toString(), "salePrice", "500000.00",
                 "saleDate", java.time.LocalDate.now().toString(), "buyerName", "Comprador"));
-        if (!propertiesOfB.contains(property)) {
+        if (ownProperties.contains(property)) {
             body.put("buyerUserId", userIds.get(Profile.PORTAL).toString());
         }
         return body;
@@ -254,21 +257,23 @@ final class MatrixWorld {
         return UUID.fromString((String) ok(t.call("POST", "/api/v1/sales", admin, saleBody(property)), 201).body().get("id"));
     }
 
-    private static Map<String, Object> ruleBody(UUID agent) {
-        return Map.of("agentId", agent.toString(), "transactionType", "sale", "structure", "percentage", "percentage", "6",
-                "validFrom", "2020-01-01");
+    private static Map<String, Object> ruleBody(UUID agent, UUID company) {
+        return Map.of("companyId", company.toString(), "agentId", agent.toString(), "transactionType", "sale",
+                "structure", "percentage", "percentage", "6", "validFrom", "2020-01-01");
     }
 
     private UUID rule(UUID agent) throws Exception {
-        return UUID.fromString((String) ok(t.call("POST", "/api/v1/commission-rules", admin, ruleBody(agent)), 201).body().get("id"));
+        UUID company = agent.equals(agentB) ? companyB : companyA;
+        return UUID.fromString((String) ok(t.call("POST", "/api/v1/commission-rules", admin, ruleBody(agent, company)), 201).body().get("id"));
     }
 
-    /** The first commission transaction of a sale. */
-    private UUID transaction(UUID sale) throws Exception {
+    /** The commission transaction of a sale paid to {@code agent} if there is one, else the first. */
+    private UUID transaction(UUID sale, UUID agent) throws Exception {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> items = (List<Map<String, Object>>) ok(t.call("GET", "/api/v1/commissions?saleId=" + sale, admin, null), 200)
                 .body().get("items");
-        return UUID.fromString((String) items.get(0).get("id"));
+        return UUID.fromString((String) items.stream().filter(i -> agent != null && agent.toString().equals(i.get("agentId")))
+                .findFirst().orElse(items.get(0)).get("id"));
     }
 
     private UUID webhook(UUID company) throws Exception {

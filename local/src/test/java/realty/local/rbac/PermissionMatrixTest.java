@@ -127,7 +127,7 @@ class PermissionMatrixTest {
         if (a == CREATE) {
             return 201;
         }
-        if (a == DELETE && (r == AGENT || r == WEBHOOK)) {
+        if (a == DELETE && (r == AGENT || r == WEBHOOK || r == COMMISSION_RULE)) {
             return 204;
         }
         return 200;
