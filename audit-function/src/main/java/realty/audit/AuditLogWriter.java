@@ -24,6 +24,12 @@ public class AuditLogWriter implements EventHandler {
         this.audited = topology.queueOfFunction(Topology.AUDIT).bindings();
     }
 
+    /** Database writes only: safe to undo and run again. */
+    @Override
+    public boolean repeatable() {
+        return true;
+    }
+
     @Override
     public Set<EventType> handledTypes() {
         return audited;

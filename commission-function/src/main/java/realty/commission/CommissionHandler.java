@@ -49,6 +49,12 @@ public class CommissionHandler implements EventHandler {
         this.splitter = splitter;
     }
 
+    /** Database writes only: safe to undo and run again. */
+    @Override
+    public boolean repeatable() {
+        return true;
+    }
+
     @Override
     public Set<EventType> handledTypes() {
         return Set.of(EventType.COMMISSION_SPLIT_REQUESTED);

@@ -71,6 +71,11 @@ class FoundationFlowTest {
                 }
 
                 @Override
+                public boolean repeatable() {
+                    return real.repeatable();
+                }
+
+                @Override
                 public void handle(EventEnvelope event, HandlerContext context) throws Exception {
                     Object email = event.payload().get("email");
                     if (email != null && email.toString().startsWith("flaky") && context.attempt() <= 2) {
@@ -213,6 +218,24 @@ class FoundationFlowTest {
         assertEquals("audit", h.get("x-failed-function").toString());
         assertTrue(h.get("x-exception-message").toString().contains("not a JSON event envelope"));
         assertNotNull(h.get("x-first-failure-at"));
+    }
+
+    @Test
+    void aFailingMessageInABatchOfARepeatableHandlerIsIsolatedAndTheOthersAreWrittenOnce() throws Exception {
+        EventEnvelope first = userCreated("first");
+        EventEnvelope second = userCreated("second");
+        EventEnvelope future = new EventEnvelope(UUID.randomUUID(), "user.created", 99, Instant.now(), UUID.fromString(companyA),
+                Actor.system("test"), "req-future", null, new AggregateRef("user", UUID.randomUUID().toString()), Map.of());
+        RabbitMQEvent event = batch(message(first.id().toString(), encode(first)), message(future.id().toString(), encode(future)),
+                message(second.id().toString(), encode(second)));
+
+        t.system.queueFunction(Topology.AUDIT).handleRequest(event, new LocalLambdaContext("audit-function", 10_000));
+
+        assertEquals(1, t.count("SELECT count(*) FROM audit_logs WHERE event_id = ?", first.id()));
+        assertEquals(1, t.count("SELECT count(*) FROM audit_logs WHERE event_id = ?", second.id()));
+        assertEquals(0, t.count("SELECT count(*) FROM audit_logs WHERE event_id = ?", future.id()));
+        assertEquals(1, t.count("SELECT count(*) FROM consumer_outcomes WHERE event_id = ? AND status = 'DEAD' "
+                + "AND last_error LIKE '%unsupported version 99%'", future.id()));
     }
 
     @Test

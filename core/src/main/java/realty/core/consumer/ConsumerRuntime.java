@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +113,28 @@ public class ConsumerRuntime {
         String consumer = queue.function();
         List<UUID> ids = messages.stream().filter(m -> m.envelope() != null).map(m -> m.envelope().id()).toList();
         Map<UUID, String> status = outcomes.lock(c, consumer, ids);
+        if (handler.repeatable()) {
+            // Optimistic pass: one savepoint for the whole batch instead of two round trips per
+            // message. If any message fails, undo the pass and redo it message by message.
+            Savepoint whole = c.setSavepoint();
+            try {
+                Pass pass = pass(c, messages, queue, handler, coldStart, new HashMap<>(status), false);
+                c.releaseSavepoint(whole);
+                return pass;
+            } catch (OptimisticPassFailed e) {
+                c.rollback(whole);
+            }
+        }
+        return pass(c, messages, queue, handler, coldStart, status, true);
+    }
+
+    /**
+     * Runs the handler over the batch. With {@code isolate} each message has its own savepoint and
+     * a failure is routed on its own; without, the first failure aborts the pass.
+     */
+    private Pass pass(Connection c, List<ReceivedMessage> messages, WorkQueue queue, EventHandler handler,
+                      boolean coldStart, Map<UUID, String> status, boolean isolate) throws SQLException {
+        String consumer = queue.function();
         Map<UUID, ConsumerOutcomes.Outcome> recorded = new LinkedHashMap<>();
         Pass pass = new Pass();
         int processed = 0;
@@ -136,11 +159,13 @@ public class ConsumerRuntime {
             int attempt = m.attempt();
             long started = System.nanoTime();
             HandlerContext context = new HandlerContext(c, attempt);
-            Savepoint savepoint = c.setSavepoint();
+            Savepoint savepoint = isolate ? c.setSavepoint() : null;
             try {
                 checkSupported(e, handler);
                 handler.handle(e, context);
-                c.releaseSavepoint(savepoint);
+                if (isolate) {
+                    c.releaseSavepoint(savepoint);
+                }
                 outbox.append(c, context.emitted());
                 pass.emitted.addAll(context.emitted());
                 status.put(e.id(), ConsumerOutcomes.PROCESSED);
@@ -149,6 +174,9 @@ public class ConsumerRuntime {
                 pass.handled.add(handled(consumer, queue, e, attempt, EventMetrics.Outcome.PROCESSED, micros, coldStart, null));
                 processed++;
             } catch (Exception ex) {
+                if (!isolate) {
+                    throw new OptimisticPassFailed(ex);
+                }
                 c.rollback(savepoint); // throws if the connection itself is gone: then the whole batch fails
                 FailedAttempt failure = FailedAttempt.of(attempt, ex instanceof PermanentFailureException, ex, consumer);
                 boolean last = recoverer.isFinal(queue, failure);
@@ -192,6 +220,13 @@ public class ConsumerRuntime {
 
     private static long micros(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1000;
+    }
+
+    /** A handler failed during the optimistic pass: redo the batch with a savepoint per message. */
+    private static final class OptimisticPassFailed extends RuntimeException {
+        OptimisticPassFailed(Exception cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     private static final class Pass {

@@ -128,7 +128,8 @@ class DeadLetterReplayTest {
     @Test
     void aDiscardRemovesOneMessageForGoodAndIsAudited() throws Exception {
         String garbage = "discard-me-" + UUID.randomUUID();
-        t.publish("events", "user.created", List.of(new OpsSystem.Message(garbage, "user.created", Map.of(), "[]")));
+        // user.updated is bound to the audit queue only, so exactly one dead letter carries this id
+        t.publish("events", "user.updated", List.of(new OpsSystem.Message(garbage, "user.updated", Map.of(), "[]")));
         OpsSystem.eventually(Duration.ofSeconds(10), () -> dlqIds().contains(garbage));
 
         OpsSystem.Response discard = t.call("DELETE", "/api/v1/admin/dead-letters/" + garbage, admin, null);
