@@ -20,7 +20,6 @@ import realty.core.consumer.EventHandler;
 import realty.core.consumer.HandlerContext;
 import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
-import realty.core.event.EventCodec;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.topology.Topology;
@@ -118,12 +117,12 @@ class FoundationFlowTest {
         assertEquals("user.created", created.events().get(0).get("type"));
         UUID eventId = UUID.fromString((String) created.events().get(0).get("id"));
 
-        TestSystem.eventually(Duration.ofSeconds(10), () -> count("SELECT count(*) FROM audit_logs WHERE event_id = ?", eventId) == 1);
+        TestSystem.eventually(Duration.ofSeconds(10), () -> t.count("SELECT count(*) FROM audit_logs WHERE event_id = ?", eventId) == 1);
         var row = t.count("SELECT count(*) FROM audit_logs WHERE event_id = ? AND request_id = ? AND company_id = ?::uuid "
                 + "AND resource_type = 'user' AND data::text NOT LIKE '%password%'", eventId, created.requestId(), companyA);
         assertEquals(1, row, "audit row carries the request id, company and no password");
         TestSystem.Response status = TestSystem.eventually(Duration.ofSeconds(10), () -> {
-            TestSystem.Response r = call("GET", "/api/v1/events/" + eventId, ownerA);
+            TestSystem.Response r = t.call("GET", "/api/v1/events/" + eventId, ownerA, null);
             return "PROCESSED".equals(r.body().get("status")) ? r : null;
         });
         assertEquals("user.created", status.body().get("type"));
@@ -162,13 +161,9 @@ class FoundationFlowTest {
     @Test
     void writesSucceedWhileTheBrokerIsUnreachableAndTheRelayPublishesLater() throws Exception {
         // A second API instance whose broker address answers nothing; the main system's relay is the "later".
-        int deadPort;
-        try (var s = new java.net.ServerSocket(0)) {
-            deadPort = s.getLocalPort();
-        }
         String email = TestSystem.email("offline");
         UUID eventId;
-        try (LocalSystem offline = LocalSystem.start(t.settings(deadPort, Map.of(), Map.of(), false))) {
+        try (LocalSystem offline = t.startWithoutBroker(Map.of())) {
             TestSystem.Response r = t.call(offline.baseUrl(), "POST", "/api/v1/users", ownerA, Map.of("email", email,
                     "name", "Offline", "password", "a-long-password", "profiles", List.of("agent"), "companyIds", List.of(companyA)));
             assertEquals(201, r.status(), r.body().toString());
@@ -177,8 +172,8 @@ class FoundationFlowTest {
             assertEquals(1, t.count("SELECT count(*) FROM outbox_events WHERE id = ? AND status = 'PENDING'", eventId));
         }
         // (the audit row may already be there: the API's inline audit fallback writes it while the broker is down)
-        TestSystem.eventually(Duration.ofSeconds(15), () -> count("SELECT count(*) FROM outbox_events WHERE id = ? AND status = 'PUBLISHED'", eventId) == 1);
-        TestSystem.eventually(Duration.ofSeconds(15), () -> count("SELECT count(*) FROM audit_logs WHERE event_id = ?", eventId) == 1);
+        TestSystem.eventually(Duration.ofSeconds(15), () -> t.count("SELECT count(*) FROM outbox_events WHERE id = ? AND status = 'PUBLISHED'", eventId) == 1);
+        TestSystem.eventually(Duration.ofSeconds(15), () -> t.count("SELECT count(*) FROM audit_logs WHERE event_id = ?", eventId) == 1);
     }
 
     @Test
@@ -204,13 +199,7 @@ class FoundationFlowTest {
         t.system.queueFunction(Topology.AUDIT).handleRequest(event, new LocalLambdaContext("audit-function", 10_000));
 
         assertEquals(1, t.count("SELECT count(*) FROM audit_logs WHERE event_id = ?", good.id()));
-        GetResponse dead = TestSystem.eventually(Duration.ofSeconds(5), () -> {
-            try {
-                return t.drain("audit_events.dlq").stream().filter(g -> badId.equals(g.getProps().getMessageId())).findFirst().orElse(null);
-            } catch (Exception e) {
-                return null;
-            }
-        });
+        GetResponse dead = t.drainUntil("audit_events.dlq", badId, Duration.ofSeconds(5));
         Map<String, Object> h = dead.getProps().getHeaders();
         assertEquals("permanent", h.get("x-failure-kind").toString());
         assertEquals(1, ((Number) h.get("x-attempts")).intValue(), "no retries burnt");
@@ -245,7 +234,7 @@ class FoundationFlowTest {
         UUID eventId = UUID.fromString((String) created.events().get(0).get("id"));
 
         TestSystem.Response status = TestSystem.eventually(Duration.ofSeconds(15), () -> {
-            TestSystem.Response r = call("GET", "/api/v1/events/" + eventId, ownerA);
+            TestSystem.Response r = t.call("GET", "/api/v1/events/" + eventId, ownerA, null);
             return "PROCESSED".equals(r.body().get("status")) ? r : null;
         });
 
@@ -284,22 +273,6 @@ class FoundationFlowTest {
 
     // --- helpers -------------------------------------------------------------------------------
 
-    private long count(String sql, Object... args) {
-        try {
-            return t.count(sql, args);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private TestSystem.Response call(String method, String path, String token) {
-        try {
-            return t.call(method, path, token, null);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private EventEnvelope userCreated(String label) {
         UUID user = UUID.randomUUID();
         return EventEnvelope.create(EventType.USER_CREATED, UUID.fromString(companyA), Actor.system("test"), "req-" + label, null,
@@ -307,28 +280,15 @@ class FoundationFlowTest {
     }
 
     private byte[] encode(EventEnvelope e) {
-        return t.system.apiContext().getBean(EventCodec.class).encode(e);
+        return t.encode(e);
     }
 
     private static RabbitMQEvent.RabbitMessage message(String id, byte[] body) {
-        RabbitMQEvent.BasicProperties p = new RabbitMQEvent.BasicProperties();
-        p.setMessageId(id);
-        p.setType("user.created");
-        p.setContentType("application/json");
-        p.setDeliveryMode(2);
-        p.setPriority(5);
-        p.setBodySize(body.length);
-        RabbitMQEvent.RabbitMessage m = new RabbitMQEvent.RabbitMessage();
-        m.setBasicProperties(p);
-        m.setData(Base64.getEncoder().encodeToString(body));
-        return m;
+        return TestSystem.message(id, "user.created", 5, null, body);
     }
 
     private static RabbitMQEvent batch(RabbitMQEvent.RabbitMessage... messages) {
-        RabbitMQEvent e = new RabbitMQEvent();
-        e.setEventSource("aws:rmq");
-        e.setRmqMessagesByQueue(Map.of("audit_events::/", List.of(messages)));
-        return e;
+        return TestSystem.batch("audit_events", List.of(messages));
     }
 
     private static String sign(String key, String subject, Instant expiry) throws Exception {

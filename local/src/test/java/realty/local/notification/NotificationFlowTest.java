@@ -61,10 +61,10 @@ class NotificationFlowTest {
         String english = NotificationHarness.email("welcome-en");
         String portuguese = NotificationHarness.email("welcome-pt");
 
-        String enEvent = t.createUser(tenant.ownerToken(), english, "agent", tenant.companyId(), "en").eventId();
+        String enEvent = t.createUser(tenant.ownerToken(), english, "agent", tenant.companyId(), "en");
         t.createUser(tenant.ownerToken(), portuguese, "agent", tenant.companyId(), "pt-BR");
 
-        MimeMessage en = NotificationHarness.await(WAIT, () -> single(t.mail().messagesTo(english)));
+        MimeMessage en = NotificationHarness.eventually(WAIT, () -> single(t.mail().messagesTo(english)));
         assertEquals("Welcome to Imobiliária Boas-Vindas", en.getSubject());
         assertEquals(english, en.getAllRecipients()[0].toString().replaceAll(".*<|>", ""));
         assertEquals("en", en.getHeader("Content-Language", ","));
@@ -72,12 +72,12 @@ class NotificationFlowTest {
         assertTrue(LocalMailServer.text(en).contains(english), "tells the user which address to sign in with");
         assertTrue(!LocalMailServer.text(en).contains(NotificationHarness.PASSWORD), "never the password");
 
-        MimeMessage pt = NotificationHarness.await(WAIT, () -> single(t.mail().messagesTo(portuguese)));
+        MimeMessage pt = NotificationHarness.eventually(WAIT, () -> single(t.mail().messagesTo(portuguese)));
         assertEquals("Bem-vindo(a) à Imobiliária Boas-Vindas", pt.getSubject());
         assertEquals("pt-BR", pt.getHeader("Content-Language", ","));
         assertTrue(LocalMailServer.text(pt).startsWith("Olá, Test agent!"), LocalMailServer.text(pt));
 
-        Map<String, Object> status = NotificationHarness.await(WAIT, () -> {
+        Map<String, Object> status = NotificationHarness.eventually(WAIT, () -> {
             Map<String, Object> body = t.call("GET", "/api/v1/events/" + enEvent, tenant.ownerToken(), null).body();
             return "PROCESSED".equals(body.get("status")) ? body : null;
         });
@@ -91,7 +91,7 @@ class NotificationFlowTest {
         NotificationHarness.Tenant tenant = t.newTenant("Mailbox Imóveis");
         String email = NotificationHarness.email("mailbox");
         t.createUser(tenant.ownerToken(), email, "agent", tenant.companyId(), "en");
-        NotificationHarness.await(WAIT, () -> single(t.mail().messagesTo(email)));
+        NotificationHarness.eventually(WAIT, () -> single(t.mail().messagesTo(email)));
 
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 t.mail().mailboxUrl() + "?to=" + email)).build(), HttpResponse.BodyHandlers.ofString());
@@ -111,9 +111,9 @@ class NotificationFlowTest {
             assertTrue(secret.startsWith("whsec_") && secret.length() > 40, "a strong secret is shown at creation");
 
             String eventId = t.createUser(tenant.ownerToken(), NotificationHarness.email("signed"), "agent",
-                    tenant.companyId(), "en").eventId();
+                    tenant.companyId(), "en");
 
-            WebhookReceiver.Received got = NotificationHarness.await(WAIT, () -> receiver.received.isEmpty() ? null : receiver.received.get(0));
+            WebhookReceiver.Received got = NotificationHarness.eventually(WAIT, () -> receiver.received.isEmpty() ? null : receiver.received.get(0));
             assertEquals(eventId, got.header("X-Event-Id"));
             assertEquals("user.created", got.header("X-Event-Type"));
             assertEquals("application/json", got.header("Content-Type"));
@@ -126,7 +126,7 @@ class NotificationFlowTest {
             assertEquals(tenant.companyId(), envelope.get("companyId"));
             assertNotNull(envelope.get("payload"));
 
-            NotificationHarness.await(WAIT, () -> t.count("SELECT count(*) FROM webhook_deliveries WHERE event_id = ?::uuid "
+            NotificationHarness.eventually(WAIT, () -> t.count("SELECT count(*) FROM webhook_deliveries WHERE event_id = ?::uuid "
                     + "AND status = 'DELIVERED' AND attempts = 1 AND last_response_code = 204", eventId) == 1);
             Thread.sleep(300);
             assertEquals(1, receiver.received.size(), "delivered exactly once");
@@ -139,9 +139,9 @@ class NotificationFlowTest {
         try (WebhookReceiver receiver = new WebhookReceiver(List.of(500, 500), 200)) {
             t.subscribe(tenant, receiver.url(), "user.created");
             String email = NotificationHarness.email("flaky-hook");
-            String eventId = t.createUser(tenant.ownerToken(), email, "agent", tenant.companyId(), "en").eventId();
+            String eventId = t.createUser(tenant.ownerToken(), email, "agent", tenant.companyId(), "en");
 
-            Map<String, Object> status = NotificationHarness.await(WAIT, () -> {
+            Map<String, Object> status = NotificationHarness.eventually(WAIT, () -> {
                 Map<String, Object> body = t.call("GET", "/api/v1/events/" + eventId, tenant.ownerToken(), null).body();
                 return "PROCESSED".equals(body.get("status")) ? body : null;
             });
@@ -162,10 +162,9 @@ class NotificationFlowTest {
             String brokenId = (String) t.subscribe(tenant, broken.url(), "user.created").get("id");
             String healthyId = (String) t.subscribe(tenant, healthy.url(), "user.created").get("id");
             String email = NotificationHarness.email("dead-hook");
-            String eventId = t.createUser(tenant.ownerToken(), email, "agent", tenant.companyId(), "en").eventId();
+            String eventId = t.createUser(tenant.ownerToken(), email, "agent", tenant.companyId(), "en");
 
-            GetResponse dead = NotificationHarness.await(WAIT, () -> t.take("notification_events.dlq").stream()
-                    .filter(m -> eventId.equals(m.getProps().getMessageId())).findFirst().orElse(null));
+            GetResponse dead = t.drainUntil("notification_events.dlq", eventId, WAIT);
 
             Map<String, Object> h = dead.getProps().getHeaders();
             assertEquals("attempts-exhausted", h.get("x-failure-kind").toString());

@@ -46,7 +46,7 @@ class WebhookSafetyTest {
         for (String url : List.of("http://93.184.216.34/hook", "https://127.0.0.1/hook", "https://localhost:8443/hook",
                 "https://10.0.0.5/hook", "https://192.168.1.20/hook", "https://172.20.0.1/hook", "https://[::1]/hook",
                 "https://169.254.169.254/latest/meta-data/", "https://[fd00:ec2::254]/")) {
-            NotificationHarness.Reply r = t.call("POST", "/api/v1/webhooks", tenant.ownerToken(),
+            NotificationHarness.Response r = t.call("POST", "/api/v1/webhooks", tenant.ownerToken(),
                     Map.of("url", url, "eventTypes", List.of("user.created")));
             assertEquals(400, r.status(), url + " → " + r.body());
             assertTrue(String.valueOf(r.body().get("detail")).startsWith("webhook URL refused"), url + " → " + r.body());
@@ -73,8 +73,7 @@ class WebhookSafetyTest {
             assertEquals(0, receiver.received.size(), "never called");
             assertEquals(1, t.count("SELECT count(*) FROM webhook_deliveries WHERE event_id = ? AND subscription_id = ? "
                     + "AND status = 'DEAD' AND last_error LIKE 'refused: %loopback%'", event.id(), subscription));
-            GetResponse dead = NotificationHarness.await(Duration.ofSeconds(10), () -> t.take("notification_events.dlq").stream()
-                    .filter(m -> event.id().toString().equals(m.getProps().getMessageId())).findFirst().orElse(null));
+            GetResponse dead = t.drainUntil("notification_events.dlq", event.id().toString(), Duration.ofSeconds(10));
             assertEquals("permanent", dead.getProps().getHeaders().get("x-failure-kind").toString(), "no retries burnt on it");
             assertEquals(1, t.count("SELECT count(*) FROM sent_notifications WHERE event_id = ? AND status = 'SENT'", event.id()),
                     "the mail of the same event still went out");

@@ -84,7 +84,7 @@ class WebhookSubscriptionApiTest {
         t.expect(404, "GET", "/api/v1/webhooks/" + id + "/deliveries", a.ownerToken(), null);
         List<?> items = (List<?>) t.expect(200, "GET", "/api/v1/webhooks", a.ownerToken(), null).body().get("items");
         assertFalse(items.stream().anyMatch(i -> id.equals(((Map<?, ?>) i).get("id"))));
-        NotificationHarness.Reply r = t.call("POST", "/api/v1/webhooks", a.ownerToken(),
+        NotificationHarness.Response r = t.call("POST", "/api/v1/webhooks", a.ownerToken(),
                 Map.of("url", URL, "eventTypes", List.of("user.created"), "companyId", b.companyId()));
         assertEquals(403, r.status());
         assertTrue(String.valueOf(r.body().get("detail")).contains("multi-tenancy violation"), r.body().toString());
@@ -115,7 +115,7 @@ class WebhookSubscriptionApiTest {
     }
 
     private void assertField(Map<String, Object> body, String field) throws Exception {
-        NotificationHarness.Reply r = t.call("POST", "/api/v1/webhooks", a.ownerToken(), body);
+        NotificationHarness.Response r = t.call("POST", "/api/v1/webhooks", a.ownerToken(), body);
         assertEquals(400, r.status(), body + " → " + r.body());
         assertTrue(String.valueOf(r.body().get("errors")).contains(field) || String.valueOf(r.body().get("detail")).contains(field),
                 body + " → " + r.body());

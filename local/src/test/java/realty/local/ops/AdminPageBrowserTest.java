@@ -1,8 +1,5 @@
 package realty.local.ops;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.RabbitMQEvent;
-import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +14,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import realty.core.topology.Topology;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -28,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,9 +48,7 @@ class AdminPageBrowserTest {
     @BeforeAll
     void start() throws Exception {
         installBrowser();
-        Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> functions =
-                Map.of(Topology.AUDIT, ctx -> new SwitchableAuditFunction(ctx, faults));
-        t = new OpsSystem(functions, Map.of("realty.retry.audit.max-attempts", 2, "realty.retry.audit.delays", List.of("200ms")));
+        t = new OpsSystem(faults, Map.of("realty.retry.audit.max-attempts", 2, "realty.retry.audit.delays", List.of("200ms")));
         profile = Files.createTempDirectory("realty-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

@@ -1,19 +1,14 @@
 package realty.local.ops;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.RabbitMQEvent;
-import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import realty.core.topology.Topology;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,9 +27,7 @@ class DeadLetterReplayTest {
 
     @BeforeAll
     void start() throws Exception {
-        Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> functions =
-                Map.of(Topology.AUDIT, ctx -> new SwitchableAuditFunction(ctx, faults));
-        t = new OpsSystem(functions, Map.of("realty.retry.audit.max-attempts", 2, "realty.retry.audit.delays", List.of("200ms")));
+        t = new OpsSystem(faults, Map.of("realty.retry.audit.max-attempts", 2, "realty.retry.audit.delays", List.of("200ms")));
         admin = t.adminToken();
         company = t.createCompany(admin, "Replay Agency");
     }
@@ -89,12 +82,12 @@ class DeadLetterReplayTest {
                 Map.of("x-failure-kind", "attempts-exhausted", "x-attempts", 5, "x-original-queue", "audit_events"),
                 t.outboxBody(event))));
         assertEquals(1, dlqCopies(event));
-        double duplicatesBefore = duplicatesSkipped();
+        double duplicatesBefore = t.duplicatesSkipped("audit_events");
 
         OpsSystem.Response replay = t.call("POST", "/api/v1/admin/dead-letters/" + event + "/replay", admin, null);
 
         assertEquals(200, replay.status(), replay.body().toString());
-        OpsSystem.eventually(Duration.ofSeconds(15), () -> duplicatesSkipped() > duplicatesBefore);
+        OpsSystem.eventually(Duration.ofSeconds(15), () -> t.duplicatesSkipped("audit_events") > duplicatesBefore);
         assertEquals(1, faults.handled(event), "the handler did not run again");
         assertEquals(1, t.count("SELECT count(*) FROM audit_logs WHERE event_id = ?", event));
         assertEquals(1, t.count("SELECT count(*) FROM consumer_outcomes WHERE event_id = ? AND consumer = 'audit' "
@@ -169,10 +162,5 @@ class DeadLetterReplayTest {
 
     private long dlqCopies(UUID event) {
         return dlqIds().stream().filter(event.toString()::equals).count();
-    }
-
-    private double duplicatesSkipped() {
-        return t.system.metrics().find("realty.events.duplicates_skipped").tag("queue", "audit_events").counters().stream()
-                .mapToDouble(c -> c.count()).sum();
     }
 }

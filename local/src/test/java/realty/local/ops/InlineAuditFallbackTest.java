@@ -1,21 +1,15 @@
 package realty.local.ops;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.RabbitMQEvent;
-import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import realty.core.topology.Topology;
 import realty.local.LocalSystem;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -32,9 +26,7 @@ class InlineAuditFallbackTest {
 
     @BeforeAll
     void start() throws Exception {
-        Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> functions =
-                Map.of(Topology.AUDIT, ctx -> new SwitchableAuditFunction(ctx, faults));
-        t = new OpsSystem(functions, Map.of());
+        t = new OpsSystem(faults, Map.of());
         admin = t.adminToken();
         company = t.createCompany(admin, "Offline Agency");
     }
@@ -49,7 +41,7 @@ class InlineAuditFallbackTest {
     @Test
     void withTheBrokerDownTheApiAuditsInlineAndTheLaterQueuedDeliveryIsANoOp() throws Exception {
         UUID event;
-        try (LocalSystem offline = LocalSystem.start(t.settings(deadPort(), Map.of(), Map.of(), false))) {
+        try (LocalSystem offline = t.startWithoutBroker(Map.of())) {
             event = createUser(offline);
             // Written before the response: no broker was involved.
             assertEquals(1, t.count("SELECT count(*) FROM audit_logs WHERE event_id = ?", event));
@@ -57,10 +49,10 @@ class InlineAuditFallbackTest {
                     + "AND status = 'PROCESSED'", event));
             assertEquals(1, t.count("SELECT count(*) FROM outbox_events WHERE id = ? AND status = 'PENDING'", event));
         }
-        double duplicatesBefore = duplicatesSkipped();
+        double duplicatesBefore = t.duplicatesSkipped("audit_events");
 
         // The main system's relay publishes it; the audit queue delivers it; the audit function skips it.
-        OpsSystem.eventually(Duration.ofSeconds(20), () -> duplicatesSkipped() > duplicatesBefore);
+        OpsSystem.eventually(Duration.ofSeconds(20), () -> t.duplicatesSkipped("audit_events") > duplicatesBefore);
         assertEquals(1, t.count("SELECT count(*) FROM outbox_events WHERE id = ? AND status = 'PUBLISHED'", event));
         assertEquals(0, faults.handled(event), "the queued delivery did not run the handler");
         assertEquals(1, t.count("SELECT count(*) FROM audit_logs WHERE event_id = ?", event));
@@ -70,8 +62,7 @@ class InlineAuditFallbackTest {
     @Test
     void withTheFallbackSwitchedOffTheAuditWaitsForTheQueue() throws Exception {
         UUID event;
-        try (LocalSystem offline = LocalSystem.start(t.settings(deadPort(), Map.of(),
-                Map.of("realty.outbox.inline-audit-fallback", false), false))) {
+        try (LocalSystem offline = t.startWithoutBroker(Map.of("realty.outbox.inline-audit-fallback", false))) {
             event = createUser(offline);
             assertEquals(0, t.count("SELECT count(*) FROM audit_logs WHERE event_id = ?", event));
         }
@@ -85,16 +76,5 @@ class InlineAuditFallbackTest {
         assertEquals(201, r.status(), r.body().toString());
         assertEquals("PENDING", r.list("events").get(0).get("status"));
         return UUID.fromString((String) r.list("events").get(0).get("id"));
-    }
-
-    private static int deadPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private double duplicatesSkipped() {
-        return t.system.metrics().find("realty.events.duplicates_skipped").tag("queue", "audit_events").counters().stream()
-                .mapToDouble(c -> c.count()).sum();
     }
 }

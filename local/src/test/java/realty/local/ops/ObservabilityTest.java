@@ -3,10 +3,7 @@ package realty.local.ops;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.RabbitMQEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +14,6 @@ import realty.core.observability.EmbeddedMetricFormat;
 import realty.core.observability.EventLog;
 import realty.core.observability.EventMetrics;
 import realty.core.observability.JsonLogEncoder;
-import realty.core.topology.Topology;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,9 +50,7 @@ class ObservabilityTest {
         Logger events = (Logger) LoggerFactory.getLogger(EventLog.LOGGER);
         lines.start();
         events.addAppender(lines);
-        Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> functions =
-                Map.of(Topology.AUDIT, ctx -> new SwitchableAuditFunction(ctx, faults));
-        t = new OpsSystem(functions, Map.of("realty.retry.audit.max-attempts", 2, "realty.retry.audit.delays", List.of("200ms")));
+        t = new OpsSystem(faults, Map.of("realty.retry.audit.max-attempts", 2, "realty.retry.audit.delays", List.of("200ms")));
         admin = t.adminToken();
         company = t.createCompany(admin, "Observed Agency");
         processed = t.createUser(admin, OpsSystem.email("plain"), company);

@@ -3,15 +3,11 @@ package realty.local.ops;
 import io.micronaut.context.ApplicationContext;
 import jakarta.inject.Inject;
 import realty.audit.AuditFunction;
-import realty.audit.AuditLogWriter;
 import realty.core.consumer.EventHandler;
-import realty.core.consumer.HandlerContext;
-import realty.core.event.EventEnvelope;
-import realty.core.event.EventType;
 import realty.core.topology.Topology;
+import realty.local.HookedHandler;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,25 +42,14 @@ public class SwitchableAuditFunction extends AuditFunction {
 
     @Override
     protected EventHandler handler() {
-        AuditLogWriter real = writer;
-        return new EventHandler() {
-            @Override
-            public Set<EventType> handledTypes() {
-                return real.handledTypes();
+        return new HookedHandler(writer, (event, context) -> {
+            String email = String.valueOf(event.payload().get("email"));
+            if (email.startsWith("broken") && faults.broken.get()) {
+                throw new IllegalStateException("simulated: the audit store is unavailable");
             }
-
-            @Override
-            public void handle(EventEnvelope event, HandlerContext context) throws Exception {
-                String email = String.valueOf(event.payload().get("email"));
-                if (email.startsWith("broken") && faults.broken.get()) {
-                    throw new IllegalStateException("simulated: the audit store is unavailable");
-                }
-                if (email.startsWith("flaky") && context.attempt() == 1) {
-                    throw new IllegalStateException("simulated: a passing failure on attempt 1");
-                }
-                real.handle(event, context);
-                faults.handled.computeIfAbsent(event.id(), k -> new AtomicInteger()).incrementAndGet();
+            if (email.startsWith("flaky") && context.attempt() == 1) {
+                throw new IllegalStateException("simulated: a passing failure on attempt 1");
             }
-        };
+        }, (event, context) -> faults.handled.computeIfAbsent(event.id(), k -> new AtomicInteger()).incrementAndGet());
     }
 }

@@ -11,17 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import realty.commission.CommissionFunction;
 import realty.core.consumer.EventHandler;
-import realty.core.consumer.HandlerContext;
-import realty.core.event.EventEnvelope;
-import realty.core.event.EventType;
 import realty.core.topology.Topology;
+import realty.local.HookedHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -54,21 +51,11 @@ class BulkSaleFlowTest {
 
         @Override
         protected EventHandler handler() {
-            EventHandler real = handler;
-            return new EventHandler() {
-                @Override
-                public Set<EventType> handledTypes() {
-                    return real.handledTypes();
+            return new HookedHandler(handler, (event, context) -> {
+                if (event.correlationId() != null && event.correlationId().startsWith(POISON)) {
+                    throw new IllegalStateException("simulated failure on attempt " + context.attempt());
                 }
-
-                @Override
-                public void handle(EventEnvelope event, HandlerContext context) throws Exception {
-                    if (event.correlationId() != null && event.correlationId().startsWith(POISON)) {
-                        throw new IllegalStateException("simulated failure on attempt " + context.attempt());
-                    }
-                    real.handle(event, context);
-                }
-            };
+            });
         }
     }
 
@@ -78,11 +65,11 @@ class BulkSaleFlowTest {
                 Map.of(Topology.COMMISSION, FlakyCommissionFunction::new);
         t = new SaleTestSystem(functions, Map.of("realty.retry.commission.delays", List.of("200ms", "300ms")));
         String admin = t.adminToken();
-        company = t.createCompany(admin, "Bulk Agency");
+        company = t.company(admin, "Bulk Agency");
         owner = t.user(admin, company, "owner").token();
         agent = t.agent(company, null);
         prospector = t.agent(company, null);
-        t.ok(201, t.call("POST", "/api/v1/commission-rules", owner, Map.of("agentId", agent.toString(),
+        t.expect(201, t.call("POST", "/api/v1/commission-rules", owner, Map.of("agentId", agent.toString(),
                 "transactionType", "sale", "structure", "percentage", "percentage", 6, "validFrom", "2020-01-01")));
     }
 
@@ -131,7 +118,7 @@ class BulkSaleFlowTest {
                 SELECT count(*) FROM (SELECT t.sale_id FROM commission_transactions t JOIN sales s ON s.id = t.sale_id
                 WHERE s.property_id = ANY(?) GROUP BY t.sale_id HAVING sum(t.amount) <> 30000.00) wrong""", uuids(properties)),
                 "every sale's parts sum to 6 % of 500,000");
-        SaleTestSystem.eventually(Duration.ofSeconds(30), () -> count(
+        SaleTestSystem.eventually(Duration.ofSeconds(30), () -> t.count(
                 "SELECT count(*) FROM outbox_events WHERE type = 'commission.calculated' AND body->>'causationId' = ?",
                 splitEvent.toString()) == 1_000);
         return (lastRow - accepted) / 1_000_000;
@@ -140,7 +127,7 @@ class BulkSaleFlowTest {
     @Test
     void deliveringTheSameSplitRequestAgainCreatesNothing() throws Exception {
         List<UUID> properties = t.properties(company, agent, prospector, 50);
-        UUID splitEvent = t.ok(202, bulk(properties, null)).event("commission.split.requested");
+        UUID splitEvent = t.expect(202, bulk(properties, null)).event("commission.split.requested");
         SaleTestSystem.eventually(Duration.ofSeconds(15), () -> transactionsOf(properties) == 100);
         RabbitMQEvent again = SaleTestSystem.batch("commission_events", List.of(outboxMessage(splitEvent)));
         RequestHandler<RabbitMQEvent, ?> function = t.system.queueFunction(Topology.COMMISSION);
@@ -164,8 +151,8 @@ class BulkSaleFlowTest {
         List<GetResponse> batch;
         t.system.stopEventSources();
         try {
-            t.ok(202, bulk(good, null));
-            t.ok(202, bulk(poisoned, POISON + UUID.randomUUID()));
+            t.expect(202, bulk(good, null));
+            t.expect(202, bulk(poisoned, POISON + UUID.randomUUID()));
             batch = SaleTestSystem.eventually(Duration.ofSeconds(5), () -> {
                 try {
                     return drained(2);
@@ -180,18 +167,12 @@ class BulkSaleFlowTest {
                 .findFirst().orElseThrow().getProps().getMessageId();
 
         // Both requests in one invocation, as the event source would batch them.
-        t.system.queueFunction(Topology.COMMISSION).handleRequest(SaleTestSystem.batch("commission_events", batch),
+        t.system.queueFunction(Topology.COMMISSION).handleRequest(
+                SaleTestSystem.batch("commission_events", batch.stream().map(SaleTestSystem::message).toList()),
                 SaleTestSystem.lambdaContext("commission-function"));
 
         assertEquals(40, transactionsOf(good), "the healthy request of the batch is processed");
-        GetResponse dead = SaleTestSystem.eventually(Duration.ofSeconds(15), () -> {
-            try {
-                return t.drain("commission_events.dlq").stream().filter(g -> poisonId.equals(g.getProps().getMessageId()))
-                        .findFirst().orElse(null);
-            } catch (Exception e) {
-                return null;
-            }
-        });
+        GetResponse dead = t.drainUntil("commission_events.dlq", poisonId, Duration.ofSeconds(15));
         Map<String, Object> h = dead.getProps().getHeaders();
         assertEquals("attempts-exhausted", h.get("x-failure-kind").toString());
         assertEquals(3, ((Number) h.get("x-attempts")).intValue(), "commission: 3 attempts");
@@ -215,20 +196,20 @@ class BulkSaleFlowTest {
         SaleTestSystem.User financial = t.user(owner, company, "financial");
         UUID ruleless = t.agent(company, null);
         UUID greedy = t.agent(company, null);
-        t.ok(201, t.call("POST", "/api/v1/commission-rules", owner, Map.of("agentId", greedy.toString(),
+        t.expect(201, t.call("POST", "/api/v1/commission-rules", owner, Map.of("agentId", greedy.toString(),
                 "transactionType", "both", "structure", "percentage", "percentage", 60, "validFrom", "2020-01-01")));
         List<UUID> properties = List.of(t.property(company, ruleless, null), t.property(company, greedy, null),
                 t.property(company, agent, prospector));
 
-        SaleTestSystem.Response r = t.ok(202, bulk(properties, null));
+        SaleTestSystem.Response r = t.expect(202, bulk(properties, null));
 
         List<String> sales = (List<String>) r.body().get("saleIds");
         UUID splitEvent = r.event("commission.split.requested");
-        SaleTestSystem.eventually(Duration.ofSeconds(15), () -> count(
+        SaleTestSystem.eventually(Duration.ofSeconds(15), () -> t.count(
                 "SELECT count(*) FROM sales WHERE property_id = ANY(?) AND commission_status <> 'pending'", uuids(properties)) == 3);
         List<String> statuses = new ArrayList<>();
         for (String sale : sales) {
-            statuses.add((String) t.ok(200, t.call("GET", "/api/v1/sales/" + sale, owner, null)).map("commission").get("status"));
+            statuses.add((String) t.expect(200, t.call("GET", "/api/v1/sales/" + sale, owner, null)).map("commission").get("status"));
         }
         assertEquals(List.of("no_applicable_rule", "rule_rejected", "calculated"), statuses);
         assertEquals(2, transactionsOf(properties), "only the sale with a sound rule has transactions");
@@ -242,7 +223,7 @@ class BulkSaleFlowTest {
     @Test
     void invalidBulksAreRefusedWholeAndWriteNothing() throws Exception {
         List<UUID> properties = t.properties(company, agent, prospector, 3);
-        t.ok(201, t.call("POST", "/api/v1/sales", owner, sale(properties.get(2))));
+        t.expect(201, t.call("POST", "/api/v1/sales", owner, sale(properties.get(2))));
 
         SaleTestSystem.Response conflict = bulk(properties, null);
         assertEquals(409, conflict.status(), conflict.toString());
@@ -266,15 +247,16 @@ class BulkSaleFlowTest {
     // --- helpers -------------------------------------------------------------------------------
 
     private SaleTestSystem.Response bulk(List<UUID> properties, String requestId) throws Exception {
-        return t.call("POST", "/api/v1/sales/bulk", owner, Map.of("sales", properties.stream().map(this::sale).toList()), requestId);
+        return t.callWithRequestId(requestId, "POST", "/api/v1/sales/bulk", owner,
+                Map.of("sales", properties.stream().map(this::sale).toList()));
     }
 
     private Map<String, Object> sale(UUID property) {
         return Map.of("propertyId", property.toString(), "salePrice", 500000, "saleDate", "2024-06-01", "buyerName", "Buyer");
     }
 
-    private long transactionsOf(List<UUID> properties) {
-        return count("SELECT count(*) FROM commission_transactions t JOIN sales s ON s.id = t.sale_id WHERE s.property_id = ANY(?)",
+    private long transactionsOf(List<UUID> properties) throws Exception {
+        return t.count("SELECT count(*) FROM commission_transactions t JOIN sales s ON s.id = t.sale_id WHERE s.property_id = ANY(?)",
                 uuids(properties));
     }
 
@@ -287,24 +269,14 @@ class BulkSaleFlowTest {
     }
 
     /** The event as published: the outbox row is the exact body. */
-    private GetResponse outboxMessage(UUID eventId) throws Exception {
-        byte[] body = ((String) t.value("SELECT body::text FROM outbox_events WHERE id = ?", eventId)).getBytes(StandardCharsets.UTF_8);
-        com.rabbitmq.client.AMQP.BasicProperties props = new com.rabbitmq.client.AMQP.BasicProperties.Builder()
-                .messageId(eventId.toString()).type("commission.split.requested").priority(9).build();
-        return new GetResponse(null, props, body, 0);
+    private RabbitMQEvent.RabbitMessage outboxMessage(UUID eventId) throws Exception {
+        return SaleTestSystem.message(eventId.toString(), "commission.split.requested", 9, null,
+                t.outboxBody(eventId).getBytes(StandardCharsets.UTF_8));
     }
 
     private Object uuids(List<UUID> ids) {
         try (var c = t.sql()) {
             return c.createArrayOf("uuid", ids.toArray());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private long count(String sql, Object... args) {
-        try {
-            return t.count(sql, args);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -44,8 +44,8 @@ class SaleFlowTest {
     void start() throws Exception {
         t = new SaleTestSystem(Map.of(), Map.of());
         String admin = t.adminToken();
-        company = t.createCompany(admin, "Sales Agency");
-        otherCompany = t.createCompany(admin, "Other Agency");
+        company = t.company(admin, "Sales Agency");
+        otherCompany = t.company(admin, "Other Agency");
         owner = t.user(admin, company, "owner").token();
         manager = t.user(owner, company, "manager").token();
         legal = t.user(owner, company, "legal").token();
@@ -54,7 +54,7 @@ class SaleFlowTest {
         agentUser = t.user(owner, company, "agent");
         seller = t.agent(company, agentUser.id());
         prospector = t.agent(company, null);
-        t.ok(201, rule(financial.token(), seller, "percentage", "6"));
+        t.expect(201, rule(financial.token(), seller, "percentage", "6"));
     }
 
     @AfterAll
@@ -68,7 +68,7 @@ class SaleFlowTest {
     void aSingleSaleAnswers201WithItsSplitWritesTwoTransactionsMarksThePropertySoldAndIsAudited() throws Exception {
         UUID property = t.property(company, seller, prospector);
 
-        SaleTestSystem.Response r = t.ok(201, sell(owner, property, "500000.00"));
+        SaleTestSystem.Response r = t.expect(201, sell(owner, property, "500000.00"));
 
         Map<String, Object> commission = r.map("commission");
         assertEquals("calculated", commission.get("status"));
@@ -90,7 +90,7 @@ class SaleFlowTest {
 
         UUID completed = r.event("sale.completed");
         UUID calculated = r.event("commission.calculated");
-        SaleTestSystem.eventually(Duration.ofSeconds(10), () -> count(
+        SaleTestSystem.eventually(Duration.ofSeconds(10), () -> t.count(
                 "SELECT count(*) FROM audit_logs WHERE event_id IN (?, ?) AND resource_id = ?", completed, calculated, sale.toString()) == 2);
         assertEquals(completed.toString(), t.value("SELECT body->>'causationId' FROM outbox_events WHERE id = ?", calculated));
     }
@@ -100,7 +100,7 @@ class SaleFlowTest {
         UUID ruleless = t.agent(company, null);
         UUID property = t.property(company, ruleless, prospector);
 
-        SaleTestSystem.Response r = t.ok(201, sell(manager, property, "400000.00"));
+        SaleTestSystem.Response r = t.expect(201, sell(manager, property, "400000.00"));
 
         assertEquals("no_applicable_rule", r.map("commission").get("status"));
         UUID sale = UUID.fromString(r.string("id"));
@@ -115,7 +115,7 @@ class SaleFlowTest {
     @Test
     void aRuleThatPaysMoreThanHalfThePriceIsRefusedWith422AndNothingIsWritten() throws Exception {
         UUID greedy = t.agent(company, null);
-        t.ok(201, rule(financial.token(), greedy, "percentage", "60"));
+        t.expect(201, rule(financial.token(), greedy, "percentage", "60"));
         UUID property = t.property(company, greedy, null);
 
         SaleTestSystem.Response r = sell(owner, property, "100000.00");
@@ -129,22 +129,22 @@ class SaleFlowTest {
     @Test
     void theProspectorShareComesFromTheCompanySettingsWhichOnlyTheOwnerChanges() throws Exception {
         String admin = t.adminToken();
-        UUID agency = t.createCompany(admin, "Forty Percent Agency");
+        UUID agency = t.company(admin, "Forty Percent Agency");
         String agencyOwner = t.user(admin, agency, "owner").token();
         String agencyManager = t.user(agencyOwner, agency, "manager").token();
         UUID agent = t.agent(agency, null);
         UUID scout = t.agent(agency, null);
-        t.ok(201, rule(agencyOwner, agent, "percentage", "6"));
+        t.expect(201, rule(agencyOwner, agent, "percentage", "6"));
         String path = "/api/v1/companies/" + agency + "/settings";
 
-        assertEquals(0, money("30").compareTo(money(t.ok(200, t.call("GET", path, agencyManager, null)).body()
+        assertEquals(0, money("30").compareTo(money(t.expect(200, t.call("GET", path, agencyManager, null)).body()
                 .get("prospectorSharePercent"))), "default 30 %");
         assertEquals(403, t.call("PUT", path, agencyManager, Map.of("prospectorSharePercent", 40)).status());
         assertEquals(404, t.call("GET", path, owner, null).status(), "another company's settings do not exist for you");
         assertEquals(400, t.call("PUT", path, agencyOwner, Map.of("prospectorSharePercent", 100.5)).status());
-        t.ok(200, t.call("PUT", path, agencyOwner, Map.of("prospectorSharePercent", 40)));
+        t.expect(200, t.call("PUT", path, agencyOwner, Map.of("prospectorSharePercent", 40)));
 
-        SaleTestSystem.Response r = t.ok(201, sell(agencyOwner, t.property(agency, agent, scout), "500000.00"));
+        SaleTestSystem.Response r = t.expect(201, sell(agencyOwner, t.property(agency, agent, scout), "500000.00"));
         Map<String, BigDecimal> byRole = new HashMap<>();
         for (Map<String, Object> part : (List<Map<String, Object>>) r.map("commission").get("transactions")) {
             byRole.put((String) part.get("role"), money(part.get("amount")));
@@ -158,7 +158,7 @@ class SaleFlowTest {
         UUID property = t.property(company, seller, prospector);
         assertEquals(403, sell(receptionist, property, "500000.00").status());
         assertEquals(403, sell(financial.token(), property, "500000.00").status());
-        t.ok(201, sell(agentUser.token(), property, "500000.00"));
+        t.expect(201, sell(agentUser.token(), property, "500000.00"));
 
         SaleTestSystem.Response again = sell(owner, property, "510000.00");
 
@@ -172,13 +172,13 @@ class SaleFlowTest {
 
     @Test
     void payAndCancelFollowTheStateRulesAndAnswer4xxOtherwise() throws Exception {
-        UUID sale = UUID.fromString(t.ok(201, sell(owner, t.property(company, seller, prospector), "500000.00")).string("id"));
+        UUID sale = UUID.fromString(t.expect(201, sell(owner, t.property(company, seller, prospector), "500000.00")).string("id"));
         UUID agentTx = transaction(sale, "agent");
         UUID prospectorTx = transaction(sale, "prospector");
 
         assertEquals(403, t.call("POST", "/api/v1/commissions/" + agentTx + "/pay", manager, null).status(), "manager reads, never pays");
         assertEquals(403, t.call("POST", "/api/v1/commissions/" + agentTx + "/pay", receptionist, null).status());
-        SaleTestSystem.Response paid = t.ok(200, t.call("POST", "/api/v1/commissions/" + agentTx + "/pay", financial.token(), null));
+        SaleTestSystem.Response paid = t.expect(200, t.call("POST", "/api/v1/commissions/" + agentTx + "/pay", financial.token(), null));
         assertEquals("paid", paid.string("paymentStatus"));
         assertNotNull(paid.body().get("paidAt"));
         assertNotNull(paid.event("commission.paid"));
@@ -188,7 +188,7 @@ class SaleFlowTest {
         assertEquals(409, cancelPaid.status());
         assertTrue(String.valueOf(cancelPaid.body().get("detail")).contains("paid commission cannot be cancelled"));
 
-        SaleTestSystem.Response cancelled = t.ok(200, t.call("POST", "/api/v1/commissions/" + prospectorTx + "/cancel",
+        SaleTestSystem.Response cancelled = t.expect(200, t.call("POST", "/api/v1/commissions/" + prospectorTx + "/cancel",
                 financial.token(), null));
         assertEquals("cancelled", cancelled.string("paymentStatus"));
         assertNull(cancelled.body().get("paidAt"));
@@ -202,10 +202,10 @@ class SaleFlowTest {
 
     @Test
     void theDatabaseItselfRefusesChangedAmountsDeletesAndIllegalPaymentStates() throws Exception {
-        UUID sale = UUID.fromString(t.ok(201, sell(owner, t.property(company, seller, prospector), "500000.00")).string("id"));
+        UUID sale = UUID.fromString(t.expect(201, sell(owner, t.property(company, seller, prospector), "500000.00")).string("id"));
         UUID agentTx = transaction(sale, "agent");
         UUID prospectorTx = transaction(sale, "prospector");
-        t.ok(200, t.call("POST", "/api/v1/commissions/" + agentTx + "/pay", financial.token(), null));
+        t.expect(200, t.call("POST", "/api/v1/commissions/" + agentTx + "/pay", financial.token(), null));
 
         refused("UPDATE commission_transactions SET amount = amount + 1 WHERE id = '" + prospectorTx + "'");
         refused("UPDATE commission_transactions SET base_amount = 1 WHERE id = '" + prospectorTx + "'");
@@ -228,13 +228,13 @@ class SaleFlowTest {
     @Test
     void cancellingASaleFreesThePropertyAndCancelsPendingTransactionsWhilePaidOnesStayPaid() throws Exception {
         UUID property = t.property(company, seller, prospector);
-        UUID sale = UUID.fromString(t.ok(201, sell(owner, property, "500000.00")).string("id"));
+        UUID sale = UUID.fromString(t.expect(201, sell(owner, property, "500000.00")).string("id"));
         UUID agentTx = transaction(sale, "agent");
         UUID prospectorTx = transaction(sale, "prospector");
-        t.ok(200, t.call("POST", "/api/v1/commissions/" + agentTx + "/pay", financial.token(), null));
+        t.expect(200, t.call("POST", "/api/v1/commissions/" + agentTx + "/pay", financial.token(), null));
         assertEquals(403, t.call("POST", "/api/v1/sales/" + sale + "/cancel", financial.token(), null).status());
 
-        SaleTestSystem.Response r = t.ok(200, t.call("POST", "/api/v1/sales/" + sale + "/cancel", manager, null));
+        SaleTestSystem.Response r = t.expect(200, t.call("POST", "/api/v1/sales/" + sale + "/cancel", manager, null));
 
         assertEquals("cancelled", r.string("status"));
         assertEquals("available", t.value("SELECT status FROM properties WHERE id = ?", property));
@@ -242,10 +242,10 @@ class SaleFlowTest {
         assertEquals("paid", t.value("SELECT payment_status FROM commission_transactions WHERE id = ?", agentTx));
         UUID saleCancelled = r.event("sale.cancelled");
         UUID commissionCancelled = r.event("commission.cancelled");
-        SaleTestSystem.eventually(Duration.ofSeconds(10), () -> count(
+        SaleTestSystem.eventually(Duration.ofSeconds(10), () -> t.count(
                 "SELECT count(*) FROM audit_logs WHERE event_id IN (?, ?)", saleCancelled, commissionCancelled) == 2);
         assertEquals(409, t.call("POST", "/api/v1/sales/" + sale + "/cancel", manager, null).status());
-        t.ok(201, sell(owner, property, "490000.00")); // available again
+        t.expect(201, sell(owner, property, "490000.00")); // available again
     }
 
     @Test
@@ -271,12 +271,12 @@ class SaleFlowTest {
         assertEquals(403, rule(agentUser.token(), seller, "percentage", "5").status());
 
         UUID other = t.agent(company, null);
-        UUID otherRule = UUID.fromString(t.ok(201, rule(manager, other, "fixed", "1000.00")).string("id"));
-        SaleTestSystem.Response mine = t.ok(200, t.call("GET", "/api/v1/commission-rules?limit=500", agentUser.token(), null));
+        UUID otherRule = UUID.fromString(t.expect(201, rule(manager, other, "fixed", "1000.00")).string("id"));
+        SaleTestSystem.Response mine = t.expect(200, t.call("GET", "/api/v1/commission-rules?limit=500", agentUser.token(), null));
         assertTrue(mine.list("items").stream().allMatch(r -> seller.toString().equals(r.get("agentId"))), "an agent reads own rules");
         assertEquals(404, t.call("GET", "/api/v1/commission-rules/" + otherRule, agentUser.token(), null).status());
 
-        SaleTestSystem.Response patched = t.ok(200, t.call("PATCH", "/api/v1/commission-rules/" + otherRule, financial.token(),
+        SaleTestSystem.Response patched = t.expect(200, t.call("PATCH", "/api/v1/commission-rules/" + otherRule, financial.token(),
                 Map.of("structure", "percentage", "percentage", 3)));
         assertEquals("percentage", patched.string("structure"));
         assertNull(patched.body().get("fixedAmount"));
@@ -286,18 +286,18 @@ class SaleFlowTest {
 
     @Test
     void commissionsAreListedByFilterAndPagedWithACursor() throws Exception {
-        UUID sale = UUID.fromString(t.ok(201, sell(owner, t.property(company, seller, prospector), "300000.00")).string("id"));
+        UUID sale = UUID.fromString(t.expect(201, sell(owner, t.property(company, seller, prospector), "300000.00")).string("id"));
 
-        SaleTestSystem.Response first = t.ok(200, t.call("GET", "/api/v1/commissions?saleId=" + sale + "&limit=1", legal, null));
+        SaleTestSystem.Response first = t.expect(200, t.call("GET", "/api/v1/commissions?saleId=" + sale + "&limit=1", legal, null));
         assertEquals(1, first.list("items").size());
         assertNotNull(first.body().get("nextCursor"));
-        SaleTestSystem.Response second = t.ok(200, t.call("GET", "/api/v1/commissions?saleId=" + sale + "&limit=1&cursor="
+        SaleTestSystem.Response second = t.expect(200, t.call("GET", "/api/v1/commissions?saleId=" + sale + "&limit=1&cursor="
                 + first.body().get("nextCursor"), legal, null));
         assertEquals(1, second.list("items").size());
         assertNull(second.body().get("nextCursor"));
         assertTrue(!first.list("items").get(0).get("id").equals(second.list("items").get(0).get("id")));
 
-        SaleTestSystem.Response own = t.ok(200, t.call("GET", "/api/v1/commissions?saleId=" + sale, agentUser.token(), null));
+        SaleTestSystem.Response own = t.expect(200, t.call("GET", "/api/v1/commissions?saleId=" + sale, agentUser.token(), null));
         assertEquals(List.of("agent"), own.list("items").stream().map(i -> i.get("role")).toList(), "an agent sees own commissions");
         assertEquals(400, t.call("GET", "/api/v1/commissions?limit=501", legal, null).status());
         assertEquals(400, t.call("GET", "/api/v1/commissions?status=lost", legal, null).status());
@@ -329,14 +329,6 @@ class SaleFlowTest {
     private void refused(String statement) throws Exception {
         try (Connection c = t.sql(); Statement s = c.createStatement()) {
             assertThrows(SQLException.class, () -> s.executeUpdate(statement), "the database must refuse: " + statement);
-        }
-    }
-
-    private long count(String sql, Object... args) {
-        try {
-            return t.count(sql, args);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }
