@@ -40,12 +40,6 @@ final class LocalGateway implements AutoCloseable {
     private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US)
             .withZone(ZoneOffset.UTC);
 
-    static {
-        // The JDK server otherwise leaves Nagle's algorithm on: a response written as headers then
-        // body waits for the client's delayed ACK, adding ~40 ms to every request.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-
     private final HttpServer server;
     private final ExecutorService executor;
     private final ApiFunction api;

@@ -51,6 +51,13 @@ public final class LocalSystem implements AutoCloseable {
                            Map<String, Object> extraProperties) {
     }
 
+    static {
+        // The JDK HTTP server (local gateway, mailbox) otherwise leaves Nagle's algorithm on: a
+        // response written as headers then body waits for the client's delayed ACK, ~40 ms a
+        // request. Read once when the server classes load, so it must be set before any starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final Settings settings;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<ApplicationContext> contexts = new ArrayList<>();
