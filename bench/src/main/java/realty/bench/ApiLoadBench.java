@@ -1,0 +1,297 @@
+package realty.bench;
+
+import io.micronaut.json.JsonMapper;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import realty.core.security.PasswordHasher;
+import realty.local.LocalSystem;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * P1 and P2: {@code POST /api/v1/users} through the production API handler at a fixed arrival rate
+ * (open loop: each request has an intended send time on the wall clock, and its latency is measured
+ * from that time, so a stalled system cannot hide its queueing, i.e. no coordinated omission), and
+ * the lag from each event's outbox {@code occurred_at} to its audit row's {@code recorded_at}.
+ */
+final class ApiLoadBench {
+    private static final int WORKERS = 32; // like the local gateway's thread pool
+
+    private final Infra infra;
+    private final Options options;
+    private final Report report;
+    private final Baselines base;
+    private double serviceP50 = Double.NaN;
+
+    ApiLoadBench(Infra infra, Options options, Report report, Baselines base) {
+        this.infra = infra;
+        this.options = options;
+        this.report = report;
+        this.base = base;
+    }
+
+    record LoadResult(String tag, Histogram latencyMicros, long ok, Map<Integer, Long> statuses, double achievedRate,
+                      String firstError) {
+        double p(double percentile) {
+            return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+
+    void run() throws Exception {
+        lowCost();
+        if (options.prodCostRuns) {
+            productionCost();
+        }
+        if (options.experiments) {
+            experiment();
+        }
+    }
+
+    /** Closed loop, one request at a time: the service time of one request when nothing queues. */
+    LoadResult sequential(Api api, String[] tenant, int n, String tag) {
+        Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+        Map<Integer, Long> statuses = new TreeMap<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            String body = "{\"email\":\"" + tag + "-" + i + "-" + System.nanoTime() % 100000 + "@bench.realty.dev\",\"name\":\"Bench user "
+                    + i + "\",\"password\":\"a-long-password\",\"profiles\":[\"agent\"],\"companyIds\":[\"" + tenant[0] + "\"]}";
+            long t = System.nanoTime();
+            int status = api.raw("POST", "/api/v1/users", tenant[1], body, tag + "-" + i).status();
+            h.recordValue((System.nanoTime() - t) / 1000);
+            statuses.merge(status, 1L, Long::sum);
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return new LoadResult(tag, h, statuses.getOrDefault(201, 0L), statuses, n / elapsed, null);
+    }
+
+    /**
+     * The fix proposed for P1 (skip Micronaut's per-invocation registration of the Lambda context
+     * as beans), measured the same way; reported as an experiment, not as the figure of record.
+     */
+    private void experiment() throws Exception {
+        String url = infra.createDatabase("bench_p1x");
+        String vhost = infra.createVhost("bench-p1x");
+        try (LocalSystem system = infra.startSystem(url, vhost, infra.rabbit.port(), true, 100, Duration.ofMillis(20),
+                Map.of("realty.security.bcrypt-cost", options.lowCost, "realty.bench.experiment.skip-lambda-context-singletons", true))) {
+            Api api = new Api(system.api(), system.apiContext().getBean(JsonMapper.class));
+            String[] tenant = api.tenant("Bench P1 experiment");
+            load(api, tenant, options.rate, options.p1WarmupSeconds, "p1xwarm");
+            LoadResult seq = sequential(api, tenant, 300, "p1xseq");
+            report.detail("experiment (no Lambda-context beans per invocation): one request at a time " + describe(seq));
+            LoadResult r = load(api, tenant, options.rate, options.p1Seconds, "p1xr");
+            report.detail("experiment (no Lambda-context beans per invocation): " + describe(r));
+            Histogram lag = lag(url, r.tag(), r.ok());
+            if (lag != null) {
+                report.row("P2", "experiment: same with the proposed P1 fix", "p50 " + Stats.ms(lag.getValueAtPercentile(50) / 1000.0)
+                                + ", p99 " + Stats.ms(lag.getValueAtPercentile(99) / 1000.0), "p50 ≤ 50 ms, p99 ≤ 500 ms",
+                        Report.Verdict.INFO, "", "one run; not the code of record");
+            }
+            report.row("P1", "experiment: same with the proposed fix (no per-invocation Lambda-context beans)",
+                    "p50 " + Stats.ms(r.p(50)) + ", p99 " + Stats.ms(r.p(99)), "p50 ≤ 5 ms, p99 ≤ 25 ms", Report.Verdict.INFO,
+                    "service time " + Stats.ms(seq.p(50)), "one run; not the code of record");
+        } finally {
+            infra.deleteVhost(vhost);
+        }
+    }
+
+    /** P1 at the low bcrypt cost, and P2 from the same requests. */
+    private void lowCost() throws Exception {
+        String url = infra.createDatabase("bench_p1");
+        String vhost = infra.createVhost("bench-p1");
+        List<Double> p50 = new ArrayList<>();
+        List<Double> p99 = new ArrayList<>();
+        List<Double> lag50 = new ArrayList<>();
+        List<Double> lag99 = new ArrayList<>();
+        try (LocalSystem system = infra.startSystem(url, vhost, infra.rabbit.port(), true, 100, Duration.ofMillis(20),
+                Map.of("realty.security.bcrypt-cost", options.lowCost))) {
+            Api api = new Api(system.api(), system.apiContext().getBean(JsonMapper.class));
+            String[] tenant = api.tenant("Bench P1");
+            int beansBefore = system.apiContext().getAllBeanDefinitions().size();
+            LoadResult warm = load(api, tenant, options.rate, options.p1WarmupSeconds, "p1warm");
+            report.detail("P1 warm-up (bcrypt cost " + options.lowCost + "): " + describe(warm));
+            LoadResult seq = sequential(api, tenant, 300, "p1seq");
+            serviceP50 = seq.p(50);
+            report.detail("P1 one request at a time (bcrypt cost " + options.lowCost + "): " + describe(seq));
+            report.detail("API context bean definitions: " + beansBefore + " before the warm-up, "
+                    + system.apiContext().getAllBeanDefinitions().size() + " after " + (warm.statuses().values().stream().mapToLong(Long::longValue).sum() + 300) + " requests");
+            for (int rep = 1; rep <= options.reps; rep++) {
+                LoadResult r = load(api, tenant, options.rate, options.p1Seconds, "p1r" + rep);
+                p50.add(r.p(50));
+                p99.add(r.p(99));
+                report.detail("P1 rep " + rep + " (bcrypt cost " + options.lowCost + "): " + describe(r));
+                Histogram lag = lag(url, r.tag(), r.ok());
+                if (lag != null) {
+                    lag50.add(lag.getValueAtPercentile(50) / 1000.0);
+                    lag99.add(lag.getValueAtPercentile(99) / 1000.0);
+                    report.detail("P2 rep " + rep + ": lag p50 " + Stats.ms(lag.getValueAtPercentile(50) / 1000.0) + ", p99 "
+                            + Stats.ms(lag.getValueAtPercentile(99) / 1000.0) + ", max " + Stats.ms(lag.getMaxValue() / 1000.0)
+                            + " over " + lag.getTotalCount() + " events");
+                }
+            }
+        } finally {
+            infra.deleteVhost(vhost);
+        }
+        double m50 = Stats.median(p50);
+        double m99 = Stats.median(p99);
+        report.row("P1", "POST /users, API handler, " + Stats.num(options.rate) + " req/s open loop, bcrypt cost " + options.lowCost
+                        + " (test cost)", "p50 " + Stats.ms(m50) + ", p99 " + Stats.ms(m99),
+                "p50 ≤ 5 ms, p99 ≤ 25 ms",
+                Report.worst(Report.atMost(m50, 5), Report.atMost(m99, 25)),
+                "pgbench 1 client: " + Stats.ms(1000 / base.pgbench1) + "/commit; PerfTest 1 in flight confirm p50 "
+                        + Stats.ms(base.oneInFlightConfirmP50Ms),
+                "service time one at a time p50 " + Stats.ms(serviceP50) + "; reps p50 " + Stats.list(p50) + " ms; p99 "
+                        + Stats.list(p99) + " ms");
+        double l50 = Stats.median(lag50);
+        double l99 = Stats.median(lag99);
+        report.row("P2", "event lag outbox occurred_at → audit recorded_at, " + Stats.num(options.rate) + " req/s",
+                "p50 " + Stats.ms(l50) + ", p99 " + Stats.ms(l99), "p50 ≤ 50 ms, p99 ≤ 500 ms",
+                Report.worst(Report.atMost(l50, 50), Report.atMost(l99, 500)),
+                "PerfTest publish → consume p50 " + Stats.ms(base.oneInFlightConsumerP50Ms) + " (1 in flight)",
+                "local event source: batch ≤ 100, window 20 ms (template.yaml: 100 / 1 s); reps p50 " + Stats.list(lag50)
+                        + " ms; p99 " + Stats.list(lag99) + " ms");
+    }
+
+    /** P1 at the production bcrypt cost: at the target rate, and at a rate this machine sustains. */
+    private void productionCost() throws Exception {
+        String url = infra.createDatabase("bench_p1prod");
+        String vhost = infra.createVhost("bench-p1prod");
+        try (LocalSystem system = infra.startSystem(url, vhost, infra.rabbit.port(), false, 100, Duration.ofMillis(20),
+                Map.of("realty.security.bcrypt-cost", options.prodCost))) {
+            Api api = new Api(system.api(), system.apiContext().getBean(JsonMapper.class));
+            String[] tenant = api.tenant("Bench P1 production cost");
+            PasswordHasher hasher = system.apiContext().getBean(PasswordHasher.class);
+            List<Double> hashMs = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                long t = System.nanoTime();
+                hasher.hash("a-long-password");
+                hashMs.add((System.nanoTime() - t) / 1e6);
+            }
+            double oneHash = Stats.median(hashMs.subList(2, hashMs.size()));
+            report.detail("bcrypt cost " + options.prodCost + ": one hash takes " + Stats.ms(oneHash) + " on one core here; "
+                    + "2 cores sustain at most ~" + Stats.num(2000 / oneHash) + " user creations/s");
+            load(api, tenant, options.p1ProdCostSustainedRate, Math.min(3, options.p1ProdCostSustainedSeconds), "p1pwarm");
+            LoadResult sustained = load(api, tenant, options.p1ProdCostSustainedRate, options.p1ProdCostSustainedSeconds, "p1psus");
+            report.detail("P1 at bcrypt cost " + options.prodCost + ", " + Stats.num(options.p1ProdCostSustainedRate) + " req/s: " + describe(sustained));
+            LoadResult target = load(api, tenant, options.rate, options.p1ProdCostSeconds, "p1ptgt");
+            report.detail("P1 at bcrypt cost " + options.prodCost + ", " + Stats.num(options.rate) + " req/s for "
+                    + options.p1ProdCostSeconds + " s: " + describe(target));
+            report.row("P1", "POST /users, bcrypt cost " + options.prodCost + " (production), " + Stats.num(options.rate)
+                            + " req/s for " + options.p1ProdCostSeconds + " s",
+                    "p50 " + Stats.ms(target.p(50)) + ", p99 " + Stats.ms(target.p(99)),
+                    "p50 ≤ 5 ms, p99 ≤ 25 ms", Report.worst(Report.atMost(target.p(50), 5), Report.atMost(target.p(99), 25)),
+                    "one bcrypt hash: " + Stats.ms(oneHash),
+                    "overload: served " + Stats.num(target.achievedRate()) + " req/s, so queueing grows for the whole run; one run");
+            report.row("P1", "POST /users, bcrypt cost " + options.prodCost + " (production), "
+                            + Stats.num(options.p1ProdCostSustainedRate) + " req/s (sustainable here)",
+                    "p50 " + Stats.ms(sustained.p(50)) + ", p99 " + Stats.ms(sustained.p(99)),
+                    "p50 ≤ 5 ms, p99 ≤ 25 ms", Report.worst(Report.atMost(sustained.p(50), 5), Report.atMost(sustained.p(99), 25)),
+                    "one bcrypt hash: " + Stats.ms(oneHash), "one run; latency ≈ the hash");
+        } finally {
+            infra.deleteVhost(vhost);
+        }
+    }
+
+    private static String describe(LoadResult r) {
+        return r.ok() + " created, statuses " + r.statuses() + ", achieved " + Stats.num(r.achievedRate()) + " req/s, latency p50 "
+                + Stats.ms(r.p(50)) + " p90 " + Stats.ms(r.p(90)) + " p99 " + Stats.ms(r.p(99)) + " p99.9 " + Stats.ms(r.p(99.9))
+                + " max " + Stats.ms(r.latencyMicros().getMaxValue() / 1000.0)
+                + (r.firstError() == null ? "" : "; first error: " + r.firstError());
+    }
+
+    /** Open-loop load: request i is due at start + i/rate; latency = completion − due time. */
+    LoadResult load(Api api, String[] tenant, double rate, int seconds, String tag) throws Exception {
+        int n = (int) Math.round(rate * seconds);
+        String[] bodies = new String[n];
+        for (int i = 0; i < n; i++) {
+            bodies[i] = "{\"email\":\"" + tag + "-" + i + "-" + System.nanoTime() % 100000 + "@bench.realty.dev\",\"name\":\"Bench user " + i
+                    + "\",\"password\":\"a-long-password\",\"profiles\":[\"agent\"],\"companyIds\":[\"" + tenant[0] + "\"]}";
+        }
+        ConcurrentHistogram histogram = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
+        Map<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        AtomicLong lastDone = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(WORKERS, r -> {
+            Thread t = new Thread(r, "bench-load");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = (long) (1e9 / rate);
+        long start = System.nanoTime() + 20_000_000L;
+        try {
+            for (int i = 0; i < n; i++) {
+                long due = start + i * period;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                String body = bodies[i];
+                String requestId = tag + "-" + i;
+                pool.execute(() -> {
+                    int status;
+                    try {
+                        Api.Response r = api.raw("POST", "/api/v1/users", tenant[1], body, requestId);
+                        status = r.status();
+                        if (status != 201) {
+                            firstError.compareAndSet(null, status + " " + r.body());
+                        }
+                    } catch (RuntimeException e) {
+                        status = -1;
+                        firstError.compareAndSet(null, e.toString());
+                    }
+                    long done = System.nanoTime();
+                    histogram.recordValue(Math.max(0, (done - due) / 1000));
+                    lastDone.accumulateAndGet(done, Math::max);
+                    statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+                });
+            }
+        } finally {
+            pool.shutdown();
+            if (!pool.awaitTermination(10, TimeUnit.MINUTES)) {
+                pool.shutdownNow();
+            }
+        }
+        Map<Integer, Long> counts = new TreeMap<>();
+        statuses.forEach((k, v) -> counts.put(k, v.get()));
+        double elapsed = (lastDone.get() - start) / 1e9;
+        return new LoadResult(tag, histogram, counts.getOrDefault(201, 0L), counts, n / elapsed, firstError.get());
+    }
+
+    /** P2: lag of each event of a load run, once all their audit rows are there (or after 60 s). */
+    private Histogram lag(String url, String tag, long expected) throws Exception {
+        String like = tag + "-%";
+        boolean all = Stats.await(60_000, 100, () -> {
+            try {
+                return infra.count(url, "SELECT count(*) FROM audit_logs WHERE request_id LIKE ?", like) >= expected;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+        try (var c = infra.sql(url); PreparedStatement ps = c.prepareStatement(
+                "SELECT (extract(epoch FROM (a.recorded_at - o.occurred_at)) * 1000000)::bigint "
+                        + "FROM audit_logs a JOIN outbox_events o ON o.id = a.event_id WHERE a.request_id LIKE ?")) {
+            ps.setString(1, like);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    h.recordValue(Math.max(0, rs.getLong(1)));
+                }
+            }
+        }
+        if (!all) {
+            report.detail("P2: only " + h.getTotalCount() + " of " + expected + " audit rows within 60 s");
+        }
+        return h.getTotalCount() == 0 ? null : h;
+    }
+}

@@ -1,0 +1,127 @@
+package realty.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Command line of {@code scripts/bench.sh}. */
+final class Options {
+    boolean quick;
+    int reps = 3;
+    Set<String> only = new LinkedHashSet<>();
+    Path out = Path.of("docs/benchmarks.md");
+    boolean write = true;
+    Path repo = Path.of(".").toAbsolutePath().normalize();
+
+    // Durations and sizes; --quick shrinks them.
+    int perfTestSeconds = 10;
+    int pgbenchSeconds = 10;
+    double rate = 200;
+    int p1Seconds = 10;
+    int p1WarmupSeconds = 5;
+    int p1ProdCostSeconds = 2;
+    double p1ProdCostSustainedRate = 10;
+    int p1ProdCostSustainedSeconds = 10;
+    int lowCost = 4;
+    int prodCost = 10;
+    int backlog = 100_000;
+    List<Integer> batchSizes = new ArrayList<>(List.of(100, 500, 1000));
+    int drainReps = 1;
+    int properties = 10_000;
+    int sales = 1_000;
+    int pending = 10_000;
+    int coldStartReps = 3;
+    int coldStartExtraInvocations = 30;
+    boolean appCds = true;
+    boolean baselines = true;
+    boolean prodCostRuns = true;
+    boolean experiments;
+    int waitIdleSeconds;
+
+    static final String USAGE = """
+            usage: scripts/bench.sh [--quick] [--reps N] [--only P1,P3,...] [--batch-sizes 100,500] [--backlog N]
+                                    [--out docs/benchmarks.md | --no-write]
+              --quick         shorter runs, one repetition, smaller backlog (about 5 minutes instead of 15)
+              --reps N        repetitions per figure (default 3; medians are reported)
+              --only LIST     only these parts: baselines, P1 (with P2), P3, P4, P5, P6, P7 (with P8)
+              --batch-sizes   event-source batch sizes for P3 (default 100,500,1000)
+              --backlog N     P3 backlog (default 100000)
+              --no-write      print only; leave docs/benchmarks.md alone
+              --no-appcds     skip the cold starts with an AppCDS archive
+              --no-baselines  skip PerfTest and pgbench (ratios then show as –; for trying things out)
+              --no-production-cost  skip the P1 runs at the production bcrypt cost
+              --wait-idle S   first wait up to S seconds for the machine to go quiet (1-minute load < 1.5)
+              --experiments   also measure the fixes proposed in docs/benchmarks.md (labelled; not figures of record)
+            """;
+
+    static Options parse(String[] args) {
+        Options o = new Options();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick" -> o.quick();
+                case "--reps" -> o.reps = Integer.parseInt(args[++i]);
+                case "--only" -> {
+                    for (String part : args[++i].split(",")) {
+                        o.only.add(part.trim().toUpperCase(Locale.ROOT));
+                    }
+                }
+                case "--batch-sizes" -> {
+                    o.batchSizes.clear();
+                    for (String part : args[++i].split(",")) {
+                        o.batchSizes.add(Integer.parseInt(part.trim()));
+                    }
+                }
+                case "--backlog" -> o.backlog = Integer.parseInt(args[++i]);
+                case "--out" -> o.out = Path.of(args[++i]);
+                case "--no-write" -> o.write = false;
+                case "--no-appcds" -> o.appCds = false;
+                case "--no-baselines" -> o.baselines = false;
+                case "--no-production-cost" -> o.prodCostRuns = false;
+                case "--experiments" -> o.experiments = true;
+                case "--wait-idle" -> o.waitIdleSeconds = Integer.parseInt(args[++i]);
+                case "-h", "--help" -> {
+                    System.out.println(USAGE);
+                    System.exit(0);
+                }
+                default -> {
+                    System.err.println("unknown argument " + a + "\n" + USAGE);
+                    System.exit(2);
+                }
+            }
+        }
+        if (o.only.contains("P2")) {
+            o.only.add("P1");
+        }
+        if (o.only.contains("P8")) {
+            o.only.add("P7");
+        }
+        return o;
+    }
+
+    private void quick() {
+        quick = true;
+        reps = 1;
+        perfTestSeconds = 5;
+        pgbenchSeconds = 5;
+        p1Seconds = 5;
+        p1WarmupSeconds = 3;
+        p1ProdCostSeconds = 1;
+        p1ProdCostSustainedSeconds = 5;
+        backlog = 20_000;
+        batchSizes = new ArrayList<>(List.of(100, 500));
+        coldStartReps = 1;
+        coldStartExtraInvocations = 10;
+    }
+
+    boolean runs(String part) {
+        return only.isEmpty() || only.contains(part.toUpperCase(Locale.ROOT));
+    }
+
+    String describe() {
+        return (quick ? "quick mode" : "full mode") + ", " + reps + " repetition" + (reps == 1 ? "" : "s");
+    }
+}
