@@ -48,7 +48,7 @@ variable "batching_window_seconds" {
   description = "Work queue => seconds Lambda waits to fill a batch. Adds up to this much latency (event lag) when traffic is low."
   type        = map(number)
   default = {
-    audit_events        = 1
+    audit_events        = 0
     commission_events   = 0
     notification_events = 2
   }

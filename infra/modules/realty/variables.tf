@@ -324,7 +324,7 @@ variable "queue_batch_size" {
   description = "Work queue => batch size of its event source mapping."
   type        = map(number)
   default = {
-    audit_events        = 100
+    audit_events        = 0 # P2 (event lag): a window only adds waiting00
     commission_events   = 10
     notification_events = 20
   }
@@ -334,7 +334,7 @@ variable "queue_batching_window_seconds" {
   description = "Work queue => batching window of its event source mapping."
   type        = map(number)
   default = {
-    audit_events        = 1
+    audit_events        = 0 # P2 (event lag): a window only adds waiting
     commission_events   = 0
     notification_events = 2
   }

@@ -54,9 +54,6 @@ final class ApiLoadBench {
         if (options.prodCostRuns) {
             productionCost();
         }
-        if (options.experiments) {
-            experiment();
-        }
     }
 
     /** Closed loop, one request at a time: the service time of one request when nothing queues. */
@@ -76,35 +73,6 @@ final class ApiLoadBench {
         return new LoadResult(tag, h, statuses.getOrDefault(201, 0L), statuses, n / elapsed, null);
     }
 
-    /**
-     * The fix proposed for P1 (skip Micronaut's per-invocation registration of the Lambda context
-     * as beans), measured the same way; reported as an experiment, not as the figure of record.
-     */
-    private void experiment() throws Exception {
-        String url = infra.createDatabase("bench_p1x");
-        String vhost = infra.createVhost("bench-p1x");
-        try (LocalSystem system = infra.startSystem(url, vhost, infra.rabbit.port(), true, 100, Duration.ofMillis(20),
-                Map.of("realty.security.bcrypt-cost", options.lowCost, "realty.bench.experiment.skip-lambda-context-singletons", true))) {
-            Api api = new Api(system.api(), system.apiContext().getBean(JsonMapper.class));
-            String[] tenant = api.tenant("Bench P1 experiment");
-            load(api, tenant, options.rate, options.p1WarmupSeconds, "p1xwarm");
-            LoadResult seq = sequential(api, tenant, 300, "p1xseq");
-            report.detail("experiment (no Lambda-context beans per invocation): one request at a time " + describe(seq));
-            LoadResult r = load(api, tenant, options.rate, options.p1Seconds, "p1xr");
-            report.detail("experiment (no Lambda-context beans per invocation): " + describe(r));
-            Histogram lag = lag(url, r.tag(), r.ok());
-            if (lag != null) {
-                report.row("P2", "experiment: same with the proposed P1 fix", "p50 " + Stats.ms(lag.getValueAtPercentile(50) / 1000.0)
-                                + ", p99 " + Stats.ms(lag.getValueAtPercentile(99) / 1000.0), "p50 ≤ 50 ms, p99 ≤ 500 ms",
-                        Report.Verdict.INFO, "", "one run; not the code of record");
-            }
-            report.row("P1", "experiment: same with the proposed fix (no per-invocation Lambda-context beans)",
-                    "p50 " + Stats.ms(r.p(50)) + ", p99 " + Stats.ms(r.p(99)), "p50 ≤ 5 ms, p99 ≤ 25 ms", Report.Verdict.INFO,
-                    "service time " + Stats.ms(seq.p(50)), "one run; not the code of record");
-        } finally {
-            infra.deleteVhost(vhost);
-        }
-    }
 
     /** P1 at the low bcrypt cost, and P2 from the same requests. */
     private void lowCost() throws Exception {

@@ -84,30 +84,8 @@ final class DrainBench {
                     Report.worst(Report.atLeast(best, 3000), Double.isNaN(bestRatio) ? Report.Verdict.INFO : Report.atLeast(bestRatio, 30)),
                     Stats.num(bestRatio) + " % of PerfTest pipelined", "");
         }
-        if (options.experiments) {
-            experiment();
-        }
     }
 
-    /** The drain with the fix proposed for P1 (no per-invocation Lambda-context beans), batch 100. */
-    private void experiment() throws Exception {
-        String url = infra.createDatabase("bench_p3x");
-        String vhost = infra.createVhost("bench-p3x");
-        try (LocalSystem system = infra.startSystem(url, vhost, infra.rabbit.port(), false, 100, Duration.ofMillis(20),
-                Map.of("realty.bench.experiment.skip-lambda-context-singletons", true));
-             Connection amqp = infra.amqpConnection(vhost, "bench-p3x-publisher")) {
-            EventCodec codec = system.apiContext().getBean(EventCodec.class);
-            RequestHandler<RabbitMQEvent, ?> audit = system.queueFunction(Topology.AUDIT);
-            UUID company = UUID.randomUUID();
-            drainOnce(url, vhost, amqp, codec, audit, company, 100, Math.min(5_000, options.backlog), "warm");
-            double rate = drainOnce(url, vhost, amqp, codec, audit, company, 100, options.backlog, "experiment");
-            report.row("P3", "experiment: batch 100 with the proposed P1 fix", Stats.num(rate) + " events/s",
-                    "≥ 3,000/s and ≥ 30 % of PerfTest", Report.Verdict.INFO,
-                    Stats.num(rate / base.pipelinedReceiveRate * 100) + " % of PerfTest pipelined", "one run; not the code of record");
-        } finally {
-            infra.deleteVhost(vhost);
-        }
-    }
 
     private double drainOnce(String url, String vhost, Connection amqp, EventCodec codec, RequestHandler<RabbitMQEvent, ?> audit,
                              UUID company, int batchSize, int n, String tag) throws Exception {

@@ -38,7 +38,6 @@ final class Options {
     boolean appCds = true;
     boolean baselines = true;
     boolean prodCostRuns = true;
-    boolean experiments;
     int waitIdleSeconds;
 
     static final String USAGE = """
@@ -54,7 +53,6 @@ final class Options {
               --no-baselines  skip PerfTest and pgbench (ratios then show as –; for trying things out)
               --no-production-cost  skip the P1 runs at the production bcrypt cost
               --wait-idle S   first wait up to S seconds for the machine to go quiet (1-minute load < 1.5)
-              --experiments   also measure the fixes proposed in docs/benchmarks.md (labelled; not figures of record)
             """;
 
     static Options parse(String[] args) {
@@ -81,7 +79,6 @@ final class Options {
                 case "--no-appcds" -> o.appCds = false;
                 case "--no-baselines" -> o.baselines = false;
                 case "--no-production-cost" -> o.prodCostRuns = false;
-                case "--experiments" -> o.experiments = true;
                 case "--wait-idle" -> o.waitIdleSeconds = Integer.parseInt(args[++i]);
                 case "-h", "--help" -> {
                     System.out.println(USAGE);

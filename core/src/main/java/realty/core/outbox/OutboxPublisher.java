@@ -49,6 +49,8 @@ public class OutboxPublisher {
     private final TransactionOperations<Connection> tx;
     private final EventPublisher publisher;
     private final OutboxSettings settings;
+    /** Set when a publish failed; the next successful one drains the backlog. */
+    private volatile boolean brokerWasDown;
     private final EventMetrics metrics;
 
     public OutboxPublisher(TransactionOperations<Connection> tx, EventPublisher publisher, OutboxSettings settings,
@@ -70,17 +72,37 @@ public class OutboxPublisher {
             return List.of();
         }
         try {
-            return tx.executeWrite(status -> {
+            List<UUID> published = tx.executeWrite(status -> {
                 try (PreparedStatement ps = status.getConnection().prepareStatement(LOCK_BY_ID)) {
                     ps.setArray(1, status.getConnection().createArrayOf("uuid", ids.toArray()));
                     return publishLocked(status.getConnection(), ps);
                 }
             });
+            if (brokerWasDown) {
+                drainAfterRecovery();
+            }
+            return published;
         } catch (RuntimeException e) {
+            brokerWasDown = true;
             LOG.warn("events left pending for the relay: {}", e.getMessage());
             return List.of();
         } finally {
             metrics.flush();
+        }
+    }
+
+    /**
+     * The first publish that works after failures also drains what piled up meanwhile, so recovery
+     * does not wait for the next scheduled relay run (once a minute in AWS).
+     */
+    private void drainAfterRecovery() {
+        brokerWasDown = false;
+        try {
+            int n = relayAll();
+            LOG.info("broker reachable again: published {} events left pending", n);
+        } catch (BrokerUnavailableException | RuntimeException e) {
+            brokerWasDown = true;
+            LOG.warn("draining pending events after recovery failed, the relay will retry: {}", e.getMessage());
         }
     }
 

@@ -10,12 +10,21 @@ import java.nio.charset.StandardCharsets;
 @Singleton
 public class PasswordHasher {
     /** A valid hash to compare against when the user does not exist, so that timing reveals nothing. */
-    private final String dummy;
     private final int cost;
+    /** Made on first use: the queue functions never hash, and their cold start should not pay for it. */
+    private volatile String dummy;
 
     public PasswordHasher(@Value("${realty.security.bcrypt-cost:10}") int cost) {
         this.cost = cost;
-        this.dummy = hash("not-a-password");
+    }
+
+    private String dummy() {
+        String d = dummy;
+        if (d == null) {
+            d = hash("not-a-password");
+            dummy = d;
+        }
+        return d;
     }
 
     public String hash(String password) {
@@ -24,6 +33,6 @@ public class PasswordHasher {
 
     public boolean matches(String password, String hash) {
         return BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8),
-                (hash == null ? dummy : hash).getBytes(StandardCharsets.UTF_8)).verified && hash != null;
+                (hash == null ? dummy() : hash).getBytes(StandardCharsets.UTF_8)).verified && hash != null;
     }
 }
