@@ -113,7 +113,8 @@ final class BulkBench {
         if (probe.status() == 404 || probe.status() == 405) {
             throw new NotMeasured("POST /api/v1/sales/bulk", probe);
         }
-        Api.Response agent = api.call("POST", "/api/v1/agents", token, Map.of("name", "Bench Agent", "creci", "12345-F"), null);
+        Api.Response agent = api.call("POST", "/api/v1/agents", token,
+                Map.of("companyId", tenant[0], "name", "Bench Agent", "creci", "12345-F"), null);
         if (agent.status() != 201) {
             throw new NotMeasured("POST /api/v1/agents", agent);
         }
@@ -121,6 +122,7 @@ final class BulkBench {
         Map<String, Object> rule = new LinkedHashMap<>();
         rule.put("agentId", agentId);
         rule.put("transactionType", "sale");
+        rule.put("structure", "percentage");
         rule.put("percentage", 6);
         rule.put("validFrom", LocalDate.now().minusYears(1).toString());
         Api.Response ruled = api.call("POST", "/api/v1/commission-rules", token, rule, null);
