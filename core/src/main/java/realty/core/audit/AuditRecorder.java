@@ -40,30 +40,45 @@ public class AuditRecorder {
     /** @return whether a row was written (false: this event was audited before) */
     public boolean record(Connection c, EventEnvelope e) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setObject(1, UUID.randomUUID());
-            if (e.companyId() == null) {
-                ps.setNull(2, Types.OTHER);
-            } else {
-                ps.setObject(2, e.companyId());
-            }
-            ps.setObject(3, e.id());
-            ps.setString(4, e.type());
-            ps.setString(5, e.actor() == null ? null : e.actor().userId());
-            List<String> profiles = e.actor() == null || e.actor().profiles() == null ? List.of() : e.actor().profiles();
-            ps.setArray(6, c.createArrayOf("text", profiles.toArray()));
-            ps.setString(7, e.actor() == null ? null : e.actor().system());
-            ps.setString(8, e.aggregate().type());
-            ps.setString(9, e.aggregate().id());
-            ps.setTimestamp(10, Timestamp.from(e.occurredAt()));
-            ps.setString(11, e.correlationId());
-            ps.setString(12, e.actor() == null ? null : e.actor().sourceIp());
-            ps.setString(13, e.actor() == null ? null : e.actor().userAgent());
-            try {
-                ps.setString(14, json.writeValueAsString(redact(e.payload())));
-            } catch (IOException ex) {
-                throw new SQLException("audit payload of " + e.id() + " is not serializable: " + ex.getMessage(), ex);
-            }
+            bind(c, ps, e);
             return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** One row per event in one JDBC batch (sent as multi-row inserts: reWriteBatchedInserts). */
+    public void recordAll(Connection c, List<EventEnvelope> events) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (EventEnvelope e : events) {
+                bind(c, ps, e);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void bind(Connection c, PreparedStatement ps, EventEnvelope e) throws SQLException {
+        ps.setObject(1, UUID.randomUUID());
+        if (e.companyId() == null) {
+            ps.setNull(2, Types.OTHER);
+        } else {
+            ps.setObject(2, e.companyId());
+        }
+        ps.setObject(3, e.id());
+        ps.setString(4, e.type());
+        ps.setString(5, e.actor() == null ? null : e.actor().userId());
+        List<String> profiles = e.actor() == null || e.actor().profiles() == null ? List.of() : e.actor().profiles();
+        ps.setArray(6, c.createArrayOf("text", profiles.toArray()));
+        ps.setString(7, e.actor() == null ? null : e.actor().system());
+        ps.setString(8, e.aggregate().type());
+        ps.setString(9, e.aggregate().id());
+        ps.setTimestamp(10, Timestamp.from(e.occurredAt()));
+        ps.setString(11, e.correlationId());
+        ps.setString(12, e.actor() == null ? null : e.actor().sourceIp());
+        ps.setString(13, e.actor() == null ? null : e.actor().userAgent());
+        try {
+            ps.setString(14, json.writeValueAsString(redact(e.payload())));
+        } catch (IOException ex) {
+            throw new SQLException("audit payload of " + e.id() + " is not serializable: " + ex.getMessage(), ex);
         }
     }
 

@@ -141,6 +141,8 @@ public class ConsumerRuntime {
         int duplicates = 0;
         int retried = 0;
         int dead = 0;
+        BatchEventHandler batchHandler = !isolate && handler instanceof BatchEventHandler b ? b : null;
+        List<ReceivedMessage> deferred = new ArrayList<>();
         for (ReceivedMessage m : messages) {
             EventEnvelope e = m.envelope();
             if (e == null) {
@@ -157,6 +159,16 @@ public class ConsumerRuntime {
                 continue;
             }
             int attempt = m.attempt();
+            if (batchHandler != null) {
+                try {
+                    checkSupported(e, handler);
+                } catch (PermanentFailureException ex) {
+                    throw new OptimisticPassFailed(ex);
+                }
+                status.put(e.id(), ConsumerOutcomes.PROCESSED); // a second copy in this batch is a duplicate
+                deferred.add(m);
+                continue;
+            }
             long started = System.nanoTime();
             HandlerContext context = new HandlerContext(c, attempt);
             Savepoint savepoint = isolate ? c.setSavepoint() : null;
@@ -194,9 +206,34 @@ public class ConsumerRuntime {
                 }
             }
         }
+        if (!deferred.isEmpty()) {
+            processed += handleDeferred(c, deferred, batchHandler, queue, coldStart, recorded, pass);
+        }
         outcomes.record(c, consumer, new ArrayList<>(recorded.values()));
         pass.report = new BatchReport(messages.size(), processed, duplicates, retried, dead);
         return pass;
+    }
+
+    /** The optimistic pass of a batch handler: every deferred event in one call. */
+    private int handleDeferred(Connection c, List<ReceivedMessage> deferred, BatchEventHandler handler, WorkQueue queue,
+                               boolean coldStart, Map<UUID, ConsumerOutcomes.Outcome> recorded, Pass pass) throws SQLException {
+        long started = System.nanoTime();
+        int maxAttempt = deferred.stream().mapToInt(ReceivedMessage::attempt).max().orElse(1);
+        HandlerContext context = new HandlerContext(c, maxAttempt);
+        try {
+            handler.handleBatch(deferred.stream().map(ReceivedMessage::envelope).toList(), context);
+        } catch (Exception ex) {
+            throw new OptimisticPassFailed(ex);
+        }
+        outbox.append(c, context.emitted());
+        pass.emitted.addAll(context.emitted());
+        long each = micros(started) / deferred.size();
+        for (ReceivedMessage m : deferred) {
+            EventEnvelope e = m.envelope();
+            recorded.put(e.id(), new ConsumerOutcomes.Outcome(e.id(), ConsumerOutcomes.PROCESSED, m.attempt(), null, each));
+            pass.handled.add(handled(queue.function(), queue, e, m.attempt(), EventMetrics.Outcome.PROCESSED, each, coldStart, null));
+        }
+        return deferred.size();
     }
 
     private static void checkSupported(EventEnvelope e, EventHandler handler) throws PermanentFailureException {
