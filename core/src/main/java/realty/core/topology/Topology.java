@@ -45,7 +45,8 @@ public final class Topology {
                     new RetryPolicy(5, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
                             Duration.ofSeconds(30), Duration.ofMinutes(2)))),
             new WorkQueue("notification_events", NOTIFICATION, 3, Duration.ofDays(7),
-                    Set.of(USER_CREATED, EventType.PROPERTY_ASSIGNMENT_CHANGED, EventType.PROPERTIES_IMPORTED, EventType.COMMISSION_CALCULATED, EventType.COMMISSION_PAID, EventType.COMMISSION_CANCELLED),
+                    Set.of(USER_CREATED, PROPERTY_ASSIGNMENT_CHANGED, PROPERTIES_IMPORTED, COMMISSION_CALCULATED, COMMISSION_PAID,
+                            COMMISSION_CANCELLED),
                     new RetryPolicy(6, List.of(Duration.ofSeconds(5), Duration.ofSeconds(30),
                             Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30))))));
 
