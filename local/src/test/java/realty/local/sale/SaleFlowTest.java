@@ -181,7 +181,9 @@ class SaleFlowTest {
         SaleTestSystem.Response paid = t.expect(200, t.call("POST", "/api/v1/commissions/" + agentTx + "/pay", financial.token(), null));
         assertEquals("paid", paid.string("paymentStatus"));
         assertNotNull(paid.body().get("paidAt"));
-        assertNotNull(paid.event("commission.paid"));
+        UUID paidEvent = paid.event("commission.paid");
+        SaleTestSystem.eventually(Duration.ofSeconds(10), () -> count(
+                "SELECT count(*) FROM audit_logs WHERE event_id = ? AND resource_type = 'commission_transaction'", paidEvent) == 1);
 
         assertEquals(409, t.call("POST", "/api/v1/commissions/" + agentTx + "/pay", financial.token(), null).status());
         SaleTestSystem.Response cancelPaid = t.call("POST", "/api/v1/commissions/" + agentTx + "/cancel", owner, null);
