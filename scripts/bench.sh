@@ -25,12 +25,14 @@ stale() {
   for m in api-function audit-function commission-function notification-function; do
     [ -f "$m/target/$m-lambda.jar" ] || return 0
   done
-  [ -n "$(find . -path ./.local -prune -o -newer bench/target/bench-classpath.txt \( -name '*.java' -o -name '*.yml' -o -name '*.sql' -o -name '*.xml' \) -print -quit)" ]
+  [ -n "$(find . \( -path ./.local -o -name target -o -path ./.git \) -prune -o -newer bench/target/bench-classpath.txt \
+          \( -name '*.java' -o -name '*.yml' -o -name '*.sql' -o -name '*.xml' \) -print -quit)" ]
 }
 
 if stale; then
   echo "building (mvn package, tests skipped)..."
   mvn -B -q -ntp -DskipTests package
+  touch bench/target/bench-classpath.txt # the plugin leaves an unchanged file alone; it is our build stamp
 fi
 
 if ! { [ -n "${PGBENCH:-}" ] || ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || command -v pgbench >/dev/null 2>&1; }; then

@@ -32,7 +32,9 @@ public final class BenchMain {
             Baselines baselines = new Baselines(infra, options, report);
 
             section("Raw baselines: RabbitMQ PerfTest and pgbench");
-            if (options.baselines && (options.runs("baselines") || options.runs("P3") || options.runs("P1") || options.runs("P6"))) {
+            // Every figure is printed beside a baseline of the same run, so any part but P7 alone takes them.
+            if (options.baselines && (options.runs("baselines") || options.runs("P1") || options.runs("P3") || options.runs("P4")
+                    || options.runs("P5") || options.runs("P6"))) {
                 baselines.perfTest();
                 baselines.pgbench();
             }
@@ -46,7 +48,7 @@ public final class BenchMain {
             }
             if (options.runs("P4") || options.runs("P5")) {
                 section("P4/P5: bulk import and bulk sales");
-                guard(report, "P4", () -> new BulkBench(infra, options, report).run(options.runs("P4"), options.runs("P5")));
+                guard(report, "P4", () -> new BulkBench(infra, options, report, baselines).run(options.runs("P4"), options.runs("P5")));
             }
             if (options.runs("P6")) {
                 section("P6: outbox recovery after a broker outage");
