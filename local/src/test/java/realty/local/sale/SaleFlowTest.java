@@ -182,7 +182,7 @@ class SaleFlowTest {
         assertEquals("paid", paid.string("paymentStatus"));
         assertNotNull(paid.body().get("paidAt"));
         UUID paidEvent = paid.event("commission.paid");
-        SaleTestSystem.eventually(Duration.ofSeconds(10), () -> count(
+        SaleTestSystem.eventually(Duration.ofSeconds(10), () -> t.count(
                 "SELECT count(*) FROM audit_logs WHERE event_id = ? AND resource_type = 'commission_transaction'", paidEvent) == 1);
 
         assertEquals(409, t.call("POST", "/api/v1/commissions/" + agentTx + "/pay", financial.token(), null).status());
