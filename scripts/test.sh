@@ -12,4 +12,7 @@ if [ -z "${REALTY_AMQP_URI:-}" ]; then
 fi
 # The operator page's browser test drives Debian's chromium; install it up front (idempotent).
 scripts/browser-deps.sh
+# infra-check's Terraform and SAM checks run on Node.js packages (HCL parser, AWS provider schema,
+# SAM specification), installed from infra-check/tools/package-lock.json (idempotent, npm cache).
+scripts/infra-tools.sh
 exec mvn -B -ntp verify "$@"

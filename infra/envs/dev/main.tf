@@ -27,12 +27,11 @@ module "realty" {
   log_retention_days             = 14
   secret_recovery_window_in_days = 0
 
-  smtp_host                   = var.smtp_host
-  mail_from                   = var.mail_from
-  alarm_email_addresses       = var.alarm_email_addresses
-  secrets_extension_layer_arn = var.secrets_extension_layer_arn
-  pinned_versions             = var.pinned_versions
-  secrets_revision            = var.secrets_revision
+  smtp_host             = var.smtp_host
+  mail_from             = var.mail_from
+  alarm_email_addresses = var.alarm_email_addresses
+  pinned_versions       = var.pinned_versions
+  secrets_revision      = var.secrets_revision
 
   # db.t4g.micro allows about 110 connections.
   db_connections_alarm_threshold = 80

@@ -22,12 +22,12 @@ module "realty" {
   external_db_jdbc_url        = var.db_jdbc_url
   external_db_credentials     = var.postgres_credentials
 
-  az_count            = 2
-  enable_nat_gateway  = false
-  interface_endpoints = []
+  az_count                 = 2
+  enable_nat_gateway       = false
+  secrets_manager_endpoint = false
+  interface_endpoints      = []
 
-  attach_secrets_extension = var.attach_secrets_extension
-  run_deploy_task          = var.run_deploy_task
+  run_deploy_task = var.run_deploy_task
 
   log_retention_days             = 1
   secret_recovery_window_in_days = 0

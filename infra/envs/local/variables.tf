@@ -37,14 +37,8 @@ variable "enable_http_api" {
   default     = false
 }
 
-variable "attach_secrets_extension" {
-  description = "Attach the AWS secrets extension layer. LocalStack community cannot pull AWS-owned layers, so false; without it the functions cannot read their secrets (see docs/deploy.md)."
-  type        = bool
-  default     = false
-}
-
 variable "run_deploy_task" {
-  description = "Invoke the deploy task during apply (needs the secrets extension)."
+  description = "Invoke the deploy task during apply. Off by default: it needs LocalStack's Lambda containers to reach the postgres and rabbitmq containers (LAMBDA_DOCKER_NETWORK in docker-compose.yml)."
   type        = bool
   default     = false
 }

@@ -25,12 +25,6 @@ variable "alarm_email_addresses" {
   default     = []
 }
 
-variable "secrets_extension_layer_arn" {
-  description = "Secrets extension layer ARN, only for regions missing from modules/realty's default map."
-  type        = string
-  default     = null
-}
-
 variable "secrets_revision" {
   description = "Bump after rotating a secret so every function reads it again (see docs/deploy.md)."
   type        = string

@@ -12,7 +12,7 @@ resource "aws_security_group" "broker" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "amqps_from_clients" {
-  for_each = toset(var.client_security_group_ids)
+  for_each = var.client_security_groups # static keys: known at plan
 
   security_group_id            = aws_security_group.broker.id
   description                  = "AMQPS from the functions"
@@ -23,7 +23,7 @@ resource "aws_vpc_security_group_ingress_rule" "amqps_from_clients" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "management_from_clients" {
-  for_each = toset(var.client_security_group_ids)
+  for_each = var.client_security_groups # static keys: known at plan
 
   security_group_id            = aws_security_group.broker.id
   description                  = "RabbitMQ management API (queue depths, dead letters) from the functions"

@@ -56,9 +56,9 @@ variable "subnet_ids" {
   }
 }
 
-variable "client_security_group_ids" {
-  description = "Security groups allowed to open AMQPS (5671) and management HTTPS (443) connections: the Lambda functions."
-  type        = list(string)
+variable "client_security_groups" {
+  description = "Static name => security group id allowed to open AMQPS (5671) and management HTTPS (443) connections, e.g. { lambda = <id> }. The names key the ingress rules: they must be literals, known at plan, while the ids may exist only after apply."
+  type        = map(string)
 }
 
 variable "admin_username" {

@@ -21,7 +21,7 @@ resource "aws_security_group" "database" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "postgres_from_clients" {
-  for_each = toset(var.client_security_group_ids)
+  for_each = var.client_security_groups # static keys: known at plan
 
   security_group_id            = aws_security_group.database.id
   description                  = "PostgreSQL from the functions"

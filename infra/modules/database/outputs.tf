@@ -1,6 +1,11 @@
+# TLS with certificate and host name verification: rds.force_ssl refuses plain
+# connections, and verify-full checks the server certificate against the RDS CA
+# bundle that every function jar carries at its root (Lambda unpacks the jar into
+# /var/task), and the host name against the certificate
+# (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html).
 output "jdbc_url" {
-  description = "JDBC URL of the application database (DB_JDBC_URL)."
-  value       = "jdbc:postgresql://${aws_db_instance.this.address}:${aws_db_instance.this.port}/${var.database_name}"
+  description = "JDBC URL of the application database (DB_JDBC_URL): TLS, server certificate verified against /var/task/rds-ca-bundle.pem."
+  value       = "jdbc:postgresql://${aws_db_instance.this.address}:${aws_db_instance.this.port}/${var.database_name}?sslmode=verify-full&sslrootcert=${var.ca_bundle_path}"
 }
 
 output "address" {

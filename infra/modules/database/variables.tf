@@ -130,9 +130,9 @@ variable "subnet_ids" {
   }
 }
 
-variable "client_security_group_ids" {
-  description = "Security groups allowed to connect on 5432: the Lambda functions."
-  type        = list(string)
+variable "client_security_groups" {
+  description = "Static name => security group id allowed to connect on 5432, e.g. { lambda = <id> }. The names key the ingress rules: they must be literals, known at plan, while the ids may exist only after apply."
+  type        = map(string)
 }
 
 variable "secret_recovery_window_in_days" {
@@ -143,5 +143,16 @@ variable "secret_recovery_window_in_days" {
   validation {
     condition     = var.secret_recovery_window_in_days == 0 || (var.secret_recovery_window_in_days >= 7 && var.secret_recovery_window_in_days <= 30)
     error_message = "secret_recovery_window_in_days must be 0 or between 7 and 30."
+  }
+}
+
+variable "ca_bundle_path" {
+  description = "Path of the RDS CA bundle inside the function (sslrootcert of the JDBC URL). The build puts rds-ca-bundle.pem at the root of every function jar, which Lambda extracts into /var/task."
+  type        = string
+  default     = "/var/task/rds-ca-bundle.pem"
+
+  validation {
+    condition     = startswith(var.ca_bundle_path, "/") && endswith(var.ca_bundle_path, ".pem")
+    error_message = "ca_bundle_path must be an absolute path to a .pem file."
   }
 }

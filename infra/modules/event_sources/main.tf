@@ -11,8 +11,13 @@ locals {
   }
 }
 
-# What Lambda needs to poll an Amazon MQ broker on the function's behalf:
-# https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#events-mq-permissions
+# What Lambda needs to poll an Amazon MQ broker on the function's behalf
+# ("Execution role permissions", https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#events-mq-permissions):
+# mq:DescribeBroker, secretsmanager:GetSecretValue, ec2:CreateNetworkInterface,
+# ec2:DeleteNetworkInterface, ec2:DescribeNetworkInterfaces,
+# ec2:DescribeSecurityGroups, ec2:DescribeSubnets, ec2:DescribeVpcs and the logs
+# actions. The network-interface and logs actions are in the function policy of
+# modules/functions (every function runs in the VPC); the rest are here.
 data "aws_iam_policy_document" "event_source" {
   for_each = local.queue_consumers
 
@@ -28,7 +33,8 @@ data "aws_iam_policy_document" "event_source" {
     resources = [var.broker_secret_arn]
   }
 
-  # Describe calls cannot be scoped to resources.
+  # EC2 Describe* actions support no resource-level permissions (Service
+  # Authorization Reference, Amazon EC2), so "*" is the only valid resource.
   statement {
     sid = "DescribeBrokerNetwork"
     actions = [
@@ -56,8 +62,15 @@ resource "aws_lambda_event_source_mapping" "work_queue" {
   queues           = [each.key]
   enabled          = var.enabled
 
-  batch_size                         = lookup(var.batch_size, each.key, 100)
-  maximum_batching_window_in_seconds = lookup(var.batching_window_seconds, each.key, 1)
+  batch_size = lookup(var.batch_size, each.key, 100)
+
+  # null (queue not in the map) leaves the window to Lambda: 500 ms for Amazon
+  # MQ. A 0 would be silently dropped: the provider (internal/service/lambda/
+  # event_source_mapping.go, resourceEventSourceMappingCreate) only sends
+  # MaximumBatchingWindowInSeconds when d.GetOk() reports it set, and GetOk is
+  # false for a zero value, so Lambda would apply its 500 ms default anyway;
+  # template.yaml omits the property for the same queues, so both deploy 500 ms.
+  maximum_batching_window_in_seconds = lookup(var.batching_window_seconds, each.key, null)
 
   source_access_configuration {
     type = "BASIC_AUTH"

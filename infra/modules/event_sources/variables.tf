@@ -45,17 +45,17 @@ variable "batch_size" {
 }
 
 variable "batching_window_seconds" {
-  description = "Work queue => seconds Lambda waits to fill a batch. Adds up to this much latency (event lag) when traffic is low."
+  description = "Work queue => seconds (1-300) Lambda waits to fill a batch; adds up to this much latency (event lag) when traffic is low. A queue left out gets Lambda's default for Amazon MQ, 500 ms."
   type        = map(number)
   default = {
-    audit_events        = 0
-    commission_events   = 0
     notification_events = 2
   }
 
+  # 0 is refused on purpose: the AWS provider does not send a zero window on
+  # create (see main.tf), so Lambda would use 500 ms while the file says 0.
   validation {
-    condition     = alltrue([for q, s in var.batching_window_seconds : s >= 0 && s <= 300])
-    error_message = "Batching windows must be between 0 and 300 seconds."
+    condition     = alltrue([for q, s in var.batching_window_seconds : s >= 1 && s <= 300])
+    error_message = "Batching windows must be between 1 and 300 seconds; leave a queue out for Lambda's 500 ms default (a 0 is dropped by the provider)."
   }
 }
 

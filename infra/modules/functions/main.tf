@@ -7,10 +7,17 @@
 
 data "aws_caller_identity" "current" {}
 
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
 locals {
   # Credentials never travel as variables: each *_SECRET_ARN names a secret that
-  # realty.core.config.AwsSecrets reads at start-up and maps onto the properties
-  # whose local placeholders are DB_USERNAME, DB_PASSWORD, AMQP_USERNAME, ...
+  # realty.core.config.AwsSecrets reads at start-up with the AWS SDK's Secrets
+  # Manager client (default credentials chain, so it works in INIT and after a
+  # SnapStart restore; reached through the VPC endpoint of modules/network) and
+  # maps onto the properties whose local placeholders are DB_USERNAME,
+  # DB_PASSWORD, AMQP_USERNAME, ...
   common_env = {
     REALTY_ENVIRONMENT      = var.environment
     DB_JDBC_URL             = var.db_jdbc_url
@@ -20,10 +27,6 @@ locals {
     AMQP_URI                = var.amqp_uri
     AMQP_VHOST              = var.amqp_vhost
     BROKER_SECRET_ARN       = var.broker_secret_arn
-
-    # AWS Parameters and Secrets Lambda Extension (HTTP on localhost:2773).
-    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT = "2773"
-    SECRETS_MANAGER_TTL                    = tostring(var.secrets_cache_ttl_seconds)
 
     # Secrets are read once per execution environment (and baked into the api's
     # SnapStart snapshot); changing this forces fresh environments after a rotation.
@@ -162,18 +165,26 @@ data "aws_iam_policy_document" "function" {
     resources = each.value.secret_arns
   }
 
-  # Lambda manages the function's ENIs with the execution role. These EC2 actions
-  # do not support resource-level permissions, hence the "*" resource.
+  # Lambda manages the function's ENIs with the execution role, and the Amazon MQ
+  # event source pollers use the same actions
+  # (https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#events-mq-permissions).
+  # ec2:DescribeNetworkInterfaces supports no resource-level permissions, hence "*".
+  statement {
+    sid       = "DescribeNetworkInterfaces"
+    actions   = ["ec2:DescribeNetworkInterfaces"]
+    resources = ["*"]
+  }
+
+  # These do (network interfaces, subnets, security groups): this account and region.
   statement {
     sid = "ManageVpcNetworkInterfaces"
     actions = [
       "ec2:CreateNetworkInterface",
-      "ec2:DescribeNetworkInterfaces",
       "ec2:DeleteNetworkInterface",
       "ec2:AssignPrivateIpAddresses",
       "ec2:UnassignPrivateIpAddresses",
     ]
-    resources = ["*"]
+    resources = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:*"]
   }
 }
 
@@ -204,7 +215,6 @@ resource "aws_lambda_function" "this" {
 
   # Every change publishes a version; the live alias moves after the deploy task.
   publish = true
-  layers  = var.secrets_extension_layer_arn == null ? [] : [var.secrets_extension_layer_arn]
 
   environment {
     variables = each.value.environment
@@ -221,17 +231,6 @@ resource "aws_lambda_function" "this" {
     for_each = each.value.snap_start ? ["on"] : []
     content {
       apply_on = "PublishedVersions"
-    }
-  }
-
-  lifecycle {
-    precondition {
-      condition     = !var.require_secrets_extension || var.secrets_extension_layer_arn != null
-      error_message = "No AWS Parameters and Secrets Lambda Extension layer ARN is known for this region and architecture: set secrets_extension_layer_arn."
-    }
-    precondition {
-      condition     = var.secrets_extension_layer_arn == null || (var.architecture == "arm64") == strcontains(coalesce(var.secrets_extension_layer_arn, "none"), "-Arm64:")
-      error_message = "The secrets extension layer must match the function architecture (use the -Arm64 layer for arm64)."
     }
   }
 

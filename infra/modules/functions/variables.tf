@@ -24,7 +24,7 @@ variable "artifacts_dir" {
 }
 
 variable "architecture" {
-  description = "Instruction set of all functions. The secrets extension layer must be built for the same one."
+  description = "Instruction set of all functions."
   type        = string
   default     = "x86_64"
 
@@ -32,23 +32,6 @@ variable "architecture" {
     condition     = contains(["x86_64", "arm64"], var.architecture)
     error_message = "architecture must be x86_64 or arm64."
   }
-}
-
-variable "secrets_extension_layer_arn" {
-  description = "ARN of the AWS Parameters and Secrets Lambda Extension layer for this region and architecture. null only where no layer can be attached (LocalStack without layer support)."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.secrets_extension_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension(-Arm64)?:[0-9]+$", var.secrets_extension_layer_arn))
-    error_message = "secrets_extension_layer_arn must be an AWS-Parameters-and-Secrets-Lambda-Extension layer version ARN."
-  }
-}
-
-variable "require_secrets_extension" {
-  description = "Fail the plan when no secrets extension layer ARN is given. Only LocalStack sets false."
-  type        = bool
-  default     = true
 }
 
 variable "subnet_ids" {
@@ -62,12 +45,18 @@ variable "security_group_ids" {
 }
 
 variable "db_jdbc_url" {
-  description = "DB_JDBC_URL, e.g. jdbc:postgresql://host:5432/realty."
+  description = "DB_JDBC_URL, e.g. jdbc:postgresql://host:5432/realty?sslmode=verify-full&sslrootcert=/var/task/rds-ca-bundle.pem."
   type        = string
 
   validation {
     condition     = startswith(var.db_jdbc_url, "jdbc:postgresql://")
     error_message = "db_jdbc_url must start with jdbc:postgresql://."
+  }
+
+  # An RDS endpoint is only ever reached with the server certificate verified.
+  validation {
+    condition     = !strcontains(var.db_jdbc_url, ".rds.amazonaws.com") || (strcontains(var.db_jdbc_url, "sslmode=verify-full") && strcontains(var.db_jdbc_url, "sslrootcert="))
+    error_message = "A JDBC URL of an RDS endpoint must carry sslmode=verify-full and sslrootcert=<RDS CA bundle>."
   }
 }
 
@@ -216,17 +205,6 @@ variable "log_retention_days" {
   validation {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
     error_message = "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
-  }
-}
-
-variable "secrets_cache_ttl_seconds" {
-  description = "SECRETS_MANAGER_TTL of the secrets extension: how long a secret value is cached."
-  type        = number
-  default     = 300
-
-  validation {
-    condition     = var.secrets_cache_ttl_seconds >= 0 && var.secrets_cache_ttl_seconds <= 300
-    error_message = "The extension accepts 0-300 seconds."
   }
 }
 

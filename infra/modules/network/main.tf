@@ -11,6 +11,11 @@ data "aws_region" "current" {}
 locals {
   azs       = slice(data.aws_availability_zones.available.names, 0, var.az_count)
   nat_count = var.enable_nat_gateway ? (var.single_nat_gateway ? 1 : var.az_count) : 0
+
+  # Secrets Manager always has an endpoint (unless switched off for LocalStack):
+  # the functions read their secrets with the AWS SDK at start-up, and the Amazon
+  # MQ event source pollers read the broker secret.
+  interface_endpoints = toset(concat(var.secrets_manager_endpoint ? ["secretsmanager"] : [], var.interface_endpoints))
 }
 
 resource "aws_vpc" "this" {
@@ -155,7 +160,7 @@ resource "aws_vpc_security_group_egress_rule" "lambda_all" {
 }
 
 resource "aws_security_group" "endpoints" {
-  count = length(var.interface_endpoints) > 0 ? 1 : 0
+  count = length(local.interface_endpoints) > 0 ? 1 : 0
 
   name        = "${var.name}-endpoints"
   description = "Interface VPC endpoints of ${var.name}"
@@ -169,7 +174,7 @@ resource "aws_security_group" "endpoints" {
 # HTTPS from the whole VPC, not only the Lambda security group: the Amazon MQ
 # event source pollers run with the broker's security group.
 resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
-  count = length(var.interface_endpoints) > 0 ? 1 : 0
+  count = length(local.interface_endpoints) > 0 ? 1 : 0
 
   security_group_id = aws_security_group.endpoints[0].id
   description       = "HTTPS from the VPC"
@@ -180,10 +185,10 @@ resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
 }
 
 resource "aws_vpc_endpoint" "interface" {
-  for_each = toset(var.interface_endpoints)
+  for_each = local.interface_endpoints
 
   vpc_id              = aws_vpc.this.id
-  service_name        = "com.amazonaws.${data.aws_region.current.name}.${each.key}"
+  service_name        = "com.amazonaws.${data.aws_region.current.region}.${each.key}"
   vpc_endpoint_type   = "Interface"
   private_dns_enabled = true
   subnet_ids          = aws_subnet.private[*].id

@@ -42,10 +42,16 @@ variable "single_nat_gateway" {
   default     = true
 }
 
+variable "secrets_manager_endpoint" {
+  description = "Create the Secrets Manager interface endpoint: the functions (AWS SDK, at start-up) and the Amazon MQ event source pollers read secrets from the private subnets. Only LocalStack sets false."
+  type        = bool
+  default     = true
+}
+
 variable "interface_endpoints" {
-  description = "AWS services reached through interface VPC endpoints instead of the NAT: secretsmanager (the secrets extension and the Amazon MQ event source read secrets), lambda (Amazon MQ event source pollers), sts, logs."
+  description = "Further AWS services reached through interface VPC endpoints instead of the NAT: lambda and sts (Amazon MQ event source pollers), logs."
   type        = list(string)
-  default     = ["secretsmanager", "lambda", "sts"]
+  default     = ["lambda", "sts"]
 
   validation {
     condition     = alltrue([for s in var.interface_endpoints : contains(["secretsmanager", "lambda", "sts", "logs"], s)])

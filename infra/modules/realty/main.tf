@@ -1,27 +1,20 @@
 # The whole system for one environment. envs/dev, envs/prod and envs/local call
 # this module with their own sizes; LocalStack switches off what it cannot emulate.
 
-data "aws_region" "current" {}
-
 locals {
   name = "${var.project}-${var.environment}"
-
-  secrets_extension_layer_arn = !var.attach_secrets_extension ? null : (
-    var.secrets_extension_layer_arn != null
-    ? var.secrets_extension_layer_arn
-    : lookup(lookup(var.secrets_extension_layer_arns, var.architecture, {}), data.aws_region.current.name, null)
-  )
 }
 
 module "network" {
   source = "../network"
 
-  name                = local.name
-  vpc_cidr            = var.vpc_cidr
-  az_count            = var.az_count
-  enable_nat_gateway  = var.enable_nat_gateway
-  single_nat_gateway  = var.single_nat_gateway
-  interface_endpoints = var.interface_endpoints
+  name                     = local.name
+  vpc_cidr                 = var.vpc_cidr
+  az_count                 = var.az_count
+  enable_nat_gateway       = var.enable_nat_gateway
+  single_nat_gateway       = var.single_nat_gateway
+  secrets_manager_endpoint = var.secrets_manager_endpoint
+  interface_endpoints      = var.interface_endpoints
 }
 
 module "secrets" {
@@ -45,7 +38,7 @@ module "broker" {
   apply_immediately              = var.broker_apply_immediately
   vpc_id                         = module.network.vpc_id
   subnet_ids                     = module.network.private_subnet_ids
-  client_security_group_ids      = [module.network.lambda_security_group_id]
+  client_security_groups         = { lambda = module.network.lambda_security_group_id }
   secret_recovery_window_in_days = var.secret_recovery_window_in_days
 }
 
@@ -64,12 +57,14 @@ module "database" {
   performance_insights_enabled   = var.db_performance_insights_enabled
   vpc_id                         = module.network.vpc_id
   subnet_ids                     = module.network.private_subnet_ids
-  client_security_group_ids      = [module.network.lambda_security_group_id]
+  client_security_groups         = { lambda = module.network.lambda_security_group_id }
   secret_recovery_window_in_days = var.secret_recovery_window_in_days
 }
 
 # Without a broker or a database (LocalStack), the functions still read their
 # credentials from Secrets Manager, so the same secret shapes are created here.
+# (Security groups are passed as a map with static keys: for_each keys must be
+# known at plan, and a security group id exists only after apply.)
 resource "aws_secretsmanager_secret" "external_broker" {
   count = var.enable_broker ? 0 : 1
 
@@ -125,14 +120,12 @@ locals {
 module "functions" {
   source = "../functions"
 
-  name_prefix                 = local.name
-  environment                 = var.environment
-  artifacts_dir               = var.artifacts_dir
-  architecture                = var.architecture
-  secrets_extension_layer_arn = local.secrets_extension_layer_arn
-  require_secrets_extension   = var.attach_secrets_extension
-  subnet_ids                  = module.network.private_subnet_ids
-  security_group_ids          = [module.network.lambda_security_group_id]
+  name_prefix        = local.name
+  environment        = var.environment
+  artifacts_dir      = var.artifacts_dir
+  architecture       = var.architecture
+  subnet_ids         = module.network.private_subnet_ids
+  security_group_ids = [module.network.lambda_security_group_id]
 
   db_jdbc_url               = local.db_jdbc_url
   db_secret_arn             = local.db_secret_arn

@@ -116,10 +116,16 @@ variable "single_nat_gateway" {
   default     = true
 }
 
+variable "secrets_manager_endpoint" {
+  description = "Secrets Manager interface endpoint in the VPC: every function reads its *_SECRET_ARN secrets with the AWS SDK from the private subnets. Only LocalStack sets false."
+  type        = bool
+  default     = true
+}
+
 variable "interface_endpoints" {
-  description = "Interface VPC endpoints (secretsmanager, lambda, sts, logs)."
+  description = "Further interface VPC endpoints (lambda, sts, logs). lambda and sts serve the Amazon MQ event source pollers."
   type        = list(string)
-  default     = ["secretsmanager", "lambda", "sts"]
+  default     = ["lambda", "sts"]
 }
 
 # ---------------------------------------------------------------- broker
@@ -212,40 +218,6 @@ variable "architecture" {
   default     = "x86_64"
 }
 
-variable "secrets_extension_layer_arns" {
-  description = "AWS Parameters and Secrets Lambda Extension layer ARN by architecture and region. Current ARNs: https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html"
-  type        = map(map(string))
-  default = {
-    x86_64 = {
-      "us-east-1"    = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:11"
-      "us-east-2"    = "arn:aws:lambda:us-east-2:590474943231:layer:AWS-Parameters-and-Secrets-Lambda-Extension:11"
-      "us-west-2"    = "arn:aws:lambda:us-west-2:345057560386:layer:AWS-Parameters-and-Secrets-Lambda-Extension:11"
-      "sa-east-1"    = "arn:aws:lambda:sa-east-1:933737806257:layer:AWS-Parameters-and-Secrets-Lambda-Extension:11"
-      "eu-west-1"    = "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension:11"
-      "eu-central-1" = "arn:aws:lambda:eu-central-1:187925254637:layer:AWS-Parameters-and-Secrets-Lambda-Extension:11"
-    }
-    arm64 = {
-      "us-east-1"    = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:11"
-      "us-east-2"    = "arn:aws:lambda:us-east-2:590474943231:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:11"
-      "us-west-2"    = "arn:aws:lambda:us-west-2:345057560386:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:11"
-      "eu-west-1"    = "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:11"
-      "eu-central-1" = "arn:aws:lambda:eu-central-1:187925254637:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:11"
-    }
-  }
-}
-
-variable "secrets_extension_layer_arn" {
-  description = "Explicit layer ARN; overrides secrets_extension_layer_arns (use it for regions not in that map)."
-  type        = string
-  default     = null
-}
-
-variable "attach_secrets_extension" {
-  description = "Attach the secrets extension layer. Only LocalStack without layer support sets false."
-  type        = bool
-  default     = true
-}
-
 variable "function_memory_mb" {
   description = "Memory per function key (see modules/functions)."
   type        = map(number)
@@ -321,21 +293,20 @@ variable "event_sources_enabled" {
 }
 
 variable "queue_batch_size" {
-  description = "Work queue => batch size of its event source mapping."
+  description = "Work queue => batch size of its event source mapping (1-10000; template.yaml uses the same)."
   type        = map(number)
   default = {
-    audit_events        = 0 # P2 (event lag): a window only adds waiting00
+    audit_events        = 100
     commission_events   = 10
     notification_events = 20
   }
 }
 
 variable "queue_batching_window_seconds" {
-  description = "Work queue => batching window of its event source mapping."
+  description = "Work queue => batching window of its event source mapping, 1-300 s. A queue left out gets Lambda's default for Amazon MQ, 500 ms (see modules/event_sources)."
   type        = map(number)
   default = {
-    audit_events        = 0 # P2 (event lag): a window only adds waiting
-    commission_events   = 0
+    # audit_events and commission_events: the 500 ms default (P2, event lag).
     notification_events = 2
   }
 }

@@ -1,5 +1,5 @@
-# Application secrets. Every secret is a JSON document read at function start-up
-# through the AWS Parameters and Secrets Lambda Extension.
+# Application secrets. Every secret is a JSON document that the functions read at
+# start-up with the AWS SDK's Secrets Manager client (realty.core.config.AwsSecrets).
 
 # HMAC key that signs access tokens. Replacing it (terraform apply -replace=...)
 # invalidates every token signed with the old key.

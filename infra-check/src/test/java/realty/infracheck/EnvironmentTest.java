@@ -42,17 +42,71 @@ class EnvironmentTest {
         assertTrue(missing.isEmpty(), function + " does not set " + missing);
     }
 
+    /**
+     * A credential variable may appear only in template.yaml, and only as
+     * {@code !If [Has<X>Secret, !Ref AWS::NoValue, ""]} where Has<X>Secret tests the parameter of the
+     * *_SECRET_ARN that supplies the same property: with a secret ARN (any deployment) the variable
+     * does not exist; without one (sam local) it is an empty slot for --env-vars.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("functions")
     void credentialsArriveAsSecretsNotAsPlainVariables(Deployments.Function function) {
-        Set<String> secretBacked = new LinkedHashSet<>();
-        CodeContract.secretProperties().values().forEach(secretBacked::addAll);
+        Map<String, Set<String>> secrets = CodeContract.secretProperties();
         for (CodeContract.Placeholder p : CodeContract.placeholdersReadBy(function.handler())) {
-            if (secretBacked.contains(p.property())) {
-                assertFalse(function.environment().containsKey(p.variable()),
-                        function + " sets " + p.variable() + " in plain text; its value belongs in a secret");
+            String secretVariable = secrets.entrySet().stream().filter(e -> e.getValue().contains(p.property()))
+                    .map(Map.Entry::getKey).findFirst().orElse(null);
+            if (secretVariable == null || !function.environment().containsKey(p.variable())) {
+                continue;
             }
+            Object value = function.environment().get(p.variable());
+            String guard = Sam.guardOf(value);
+            Object secretArn = function.environment().get(secretVariable);
+            assertTrue(function.where().startsWith("template.yaml") && guard != null && secretArn instanceof Sam.Intrinsic ref,
+                    function + " sets " + p.variable() + " in plain text; its value belongs in the secret of " + secretVariable);
+            Sam.Intrinsic parameter = (Sam.Intrinsic) secretArn;
+            assertEquals(new Sam.Intrinsic("!Not", List.of(new Sam.Intrinsic("!Equals", List.of(parameter, "")))),
+                    Maps.get(Sam.template(), "Conditions", guard),
+                    function + ": " + p.variable() + " must exist only while " + secretVariable + " (" + parameter + ") is empty");
+            assertEquals(List.of(guard, new Sam.Intrinsic("!Ref", "AWS::NoValue"), ""), ((Sam.Intrinsic) value).value(),
+                    function + ": " + p.variable() + " is an empty slot for sam local --env-vars, nothing else");
         }
+    }
+
+    /** The same handler reads either: secrets by ARN when deployed, plain variables under sam local. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samFunctions")
+    void samGivesEitherSecretArnsOrPlainCredentialsNeverBoth(String id) {
+        Map<String, Object> function = Sam.functions().get(id);
+        Map<String, String> deployed = new java.util.LinkedHashMap<>();
+        Maps.map(Sam.template(), "Parameters").keySet().stream().filter(n -> n.endsWith("SecretArn"))
+                .forEach(n -> deployed.put(n, "arn:aws:secretsmanager:sa-east-1:123456789012:secret:realty-dev/" + n + "-AbCdEf"));
+        Map<String, Object> local = Sam.resolvedEnvironment(function, Map.of());
+        Map<String, Object> aws = Sam.resolvedEnvironment(function, deployed);
+        Set<String> credentials = new LinkedHashSet<>();
+        String handler = String.valueOf(function.get("Handler"));
+        Map<String, Set<String>> secrets = CodeContract.secretProperties();
+        for (CodeContract.Placeholder p : CodeContract.placeholdersReadBy(handler)) {
+            secrets.forEach((variable, properties) -> {
+                if (properties.contains(p.property()) && aws.containsKey(variable)) {
+                    credentials.add(p.variable());
+                }
+            });
+        }
+        assertFalse(credentials.isEmpty(), id + " reads no credential?");
+        for (String c : credentials) {
+            assertFalse(aws.containsKey(c), id + " deployed with secret ARNs must not have " + c);
+            assertTrue(local.containsKey(c), id + " under sam local needs " + c + " declared (SAM CLI sets only declared variables)");
+        }
+        aws.forEach((k, v) -> {
+            if (k.endsWith("_SECRET_ARN")) {
+                assertTrue(String.valueOf(v).startsWith("arn:"), id + ": " + k + " = " + v);
+                assertEquals("", local.get(k), id + ": " + k + " is empty under sam local");
+            }
+        });
+    }
+
+    static Stream<String> samFunctions() {
+        return Sam.functions().keySet().stream();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -57,6 +57,62 @@ class IamTest {
         }
     }
 
+    /**
+     * The Amazon MQ event source polls with the function's execution role, which needs
+     * mq:DescribeBroker, secretsmanager:GetSecretValue and six EC2 actions
+     * (https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#events-mq-permissions). SAM adds
+     * only the first two for an MQ event (samtranslator/model/eventsources/pull.py); the template
+     * must grant the EC2 ones, and Terraform all of them.
+     */
+    static final java.util.Set<String> MQ_EVENT_SOURCE_EC2 = java.util.Set.of("ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
+            "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs");
+
+    @Test
+    void samMqConsumersMayDoWhatTheAmazonMqEventSourceNeeds() {
+        Sam.functions().forEach((id, properties) -> {
+            boolean mq = Maps.map(properties, "Events").values().stream().anyMatch(e -> "MQ".equals(Maps.map(e).get("Type")));
+            if (!mq) {
+                return;
+            }
+            java.util.Set<Object> granted = new java.util.HashSet<>();
+            Sam.policyStatements(properties).forEach(s -> granted.addAll(Maps.list(s.get("Action"))));
+            assertTrue(granted.containsAll(MQ_EVENT_SOURCE_EC2), id + " grants " + granted + ", lacks some of " + MQ_EVENT_SOURCE_EC2);
+        });
+    }
+
+    @Test
+    void terraformMqConsumersMayDoWhatTheAmazonMqEventSourceNeeds() {
+        java.util.Set<Object> granted = new java.util.HashSet<>();
+        for (Terraform.Block doc : Terraform.dataSources("aws_iam_policy_document")) {
+            if (doc.name().equals("event_source") || doc.name().equals("function")) {
+                Maps.blocks(doc.body().get("statement")).forEach(s -> granted.addAll(Maps.list(s.get("actions"))));
+            }
+        }
+        java.util.Set<String> needed = new java.util.HashSet<>(MQ_EVENT_SOURCE_EC2);
+        needed.add("mq:DescribeBroker");
+        needed.add(Deployments.GET_SECRET_VALUE);
+        assertTrue(granted.containsAll(needed), "Terraform grants " + granted + ", lacks some of " + needed);
+    }
+
+    /** "*" only for actions without resource-level permissions (EC2 Describe*). */
+    @Test
+    void aWildcardResourceOnlyForActionsWithoutResourceLevelPermissions() {
+        java.util.List<String> wrong = new ArrayList<>();
+        Sam.functions().forEach((id, properties) -> Sam.policyStatements(properties).forEach(s -> {
+            if (Maps.list(s.get("Resource")).contains("*")) {
+                Maps.list(s.get("Action")).stream().filter(a -> !String.valueOf(a).startsWith("ec2:Describe")).forEach(a -> wrong.add(id + ": " + a));
+            }
+        }));
+        for (Terraform.Block doc : Terraform.dataSources("aws_iam_policy_document")) {
+            for (Map<String, Object> s : Maps.blocks(doc.body().get("statement"))) {
+                if (Maps.list(s.get("resources")).contains("*")) {
+                    Maps.list(s.get("actions")).stream().filter(a -> !String.valueOf(a).startsWith("ec2:Describe")).forEach(a -> wrong.add(doc + ": " + a));
+                }
+            }
+        }
+        assertTrue(wrong.isEmpty(), "resource \"*\" for actions that support resource-level permissions: " + wrong);
+    }
+
     @Test
     void eachFunctionWritesOnlyToItsOwnLogGroup() {
         Terraform.Block policy = Terraform.dataSources("aws_iam_policy_document").stream()

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * after evaluation: {@code DB_SECRET_ARN = var.db_secret_arn} parses to {@code "var.db_secret_arn"}.
  * References to resources stay as dotted text ({@code each.value.handler}).
  */
-final class Terraform {
+public final class Terraform {
     private static final Pattern VARIABLE = Pattern.compile("(?m)^variable\\s+\"([^\"]+)\"\\s*\\{");
     private static final Pattern TYPE = Pattern.compile("(?m)^\\s+type\\s*=\\s*(\\w+)");
     private static final Map<Path, Map<String, Object>> CACHE = new ConcurrentHashMap<>();
@@ -32,12 +32,12 @@ final class Terraform {
     }
 
     /** One parsed file: its top-level blocks ({@code resource}, {@code locals}, {@code variable}, ...). */
-    static Map<String, Object> parse(Path file) {
+    public static Map<String, Object> parse(Path file) {
         return CACHE.computeIfAbsent(file.toAbsolutePath().normalize(), Terraform::parseUncached);
     }
 
     /** A resource or data source found in some file. */
-    record Block(Path file, String kind, String type, String name, Map<String, Object> body) {
+    public record Block(Path file, String kind, String type, String name, Map<String, Object> body) {
         @Override
         public String toString() {
             return kind + " " + type + "." + name + " in " + Repository.ROOT.relativize(file);
@@ -45,17 +45,17 @@ final class Terraform {
     }
 
     /** Every {@code resource "<type>"} in every file under infra/. */
-    static List<Block> resources(String type) {
+    public static List<Block> resources(String type) {
         return blocks("resource", type);
     }
 
     /** Every {@code data "<type>"} in every file under infra/. */
-    static List<Block> dataSources(String type) {
+    public static List<Block> dataSources(String type) {
         return blocks("data", type);
     }
 
     /** The {@code locals} of one module directory (all its files). */
-    static Map<String, Object> locals(Path moduleDir) {
+    public static Map<String, Object> locals(Path moduleDir) {
         Map<String, Object> locals = new LinkedHashMap<>();
         for (Path file : filesOf(moduleDir)) {
             Object l = parse(file).get("locals");
@@ -66,7 +66,7 @@ final class Terraform {
         return locals;
     }
 
-    static List<Path> filesOf(Path dir) {
+    public static List<Path> filesOf(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.toString().endsWith(".tf")).sorted().toList();
         } catch (IOException e) {

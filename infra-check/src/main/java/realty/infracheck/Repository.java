@@ -8,26 +8,26 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Paths of the deployment files, found from the test's working directory upwards. */
-final class Repository {
-    static final Path ROOT = findRoot();
+public final class Repository {
+    public static final Path ROOT = findRoot();
 
     private Repository() {
     }
 
-    static Path infra() {
+    public static Path infra() {
         return ROOT.resolve("infra");
     }
 
-    static Path samTemplate() {
+    public static Path samTemplate() {
         return ROOT.resolve("template.yaml");
     }
 
-    static Path events() {
+    public static Path events() {
         return ROOT.resolve("events");
     }
 
     /** Every Terraform file under infra/, skipping provider caches. */
-    static List<Path> terraformFiles() {
+    public static List<Path> terraformFiles() {
         try (Stream<Path> files = Files.walk(infra())) {
             return files.filter(p -> p.toString().endsWith(".tf"))
                     .filter(p -> !p.toString().contains("/.terraform/"))

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /** The Lambda functions as Terraform and as SAM declare them, in one shape. */
-final class Deployments {
-    static final String GET_SECRET_VALUE = "secretsmanager:GetSecretValue";
+public final class Deployments {
+    public static final String GET_SECRET_VALUE = "secretsmanager:GetSecretValue";
 
     /**
      * @param where          file and key / logical id, for messages
@@ -18,7 +18,7 @@ final class Deployments {
      * @param environment    variable → value (tokens such as {@code var.db_secret_arn} or {@code !Ref DbSecretArn})
      * @param grantedSecrets what GetSecretValue is allowed on, in the same token form
      */
-    record Function(String where, String handler, String artifact, Map<String, Object> environment,
+    public record Function(String where, String handler, String artifact, Map<String, Object> environment,
                     Set<Object> grantedSecrets) {
         @Override
         public String toString() {
@@ -34,7 +34,7 @@ final class Deployments {
      * objects (the functions module) yields one function per entry; the resource body must then
      * take handler, environment and secrets from that entry.
      */
-    static List<Function> terraform() {
+    public static List<Function> terraform() {
         List<Function> out = new ArrayList<>();
         for (Terraform.Block block : Terraform.resources("aws_lambda_function")) {
             Map<String, Object> body = block.body();
@@ -78,16 +78,13 @@ final class Deployments {
         return secrets;
     }
 
-    static List<Function> sam() {
+    public static List<Function> sam() {
         List<Function> out = new ArrayList<>();
         Sam.functions().forEach((id, properties) -> {
             Set<Object> granted = new LinkedHashSet<>();
-            for (Object policy : Maps.list(properties.get("Policies"))) {
-                for (Object statement : Maps.list(Maps.map(policy).get("Statement"))) {
-                    Map<String, Object> s = Maps.map(statement);
-                    if ("Allow".equals(s.get("Effect")) && Maps.list(s.get("Action")).contains(GET_SECRET_VALUE)) {
-                        granted.addAll(Maps.list(s.get("Resource")));
-                    }
+            for (Map<String, Object> s : Sam.policyStatements(properties)) {
+                if ("Allow".equals(s.get("Effect")) && Maps.list(s.get("Action")).contains(GET_SECRET_VALUE)) {
+                    granted.addAll(Maps.list(s.get("Resource")));
                 }
             }
             out.add(new Function("template.yaml " + id, String.valueOf(properties.get("Handler")),
