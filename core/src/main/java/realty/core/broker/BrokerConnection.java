@@ -3,11 +3,15 @@ package realty.core.broker;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.micronaut.crac.OrderedResource;
+import org.crac.Context;
+import org.crac.Resource;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -18,9 +22,15 @@ import java.util.concurrent.BlockingQueue;
  * <p>Opening is lazy so that a function starts, and the API keeps accepting writes, while the broker
  * is down (the outbox keeps the events). After a failed attempt callers fail fast for
  * {@code reconnect-backoff} rather than each paying a connect timeout.
+ *
+ * <p>Before a SnapStart snapshot the connection is closed ({@link #beforeCheckpoint}; micronaut-crac
+ * registers every {@link OrderedResource} bean as an org.crac runtime hook): a socket inside a
+ * snapshot is dead in every environment restored from it, and an auto-recovering connection would
+ * only notice at the next missed heartbeat. The next use after the restore opens a fresh one
+ * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html).
  */
 @Singleton
-public class BrokerConnection implements AutoCloseable {
+public class BrokerConnection implements AutoCloseable, OrderedResource {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerConnection.class);
 
     private final BrokerSettings settings;
@@ -110,6 +120,13 @@ public class BrokerConnection implements AutoCloseable {
     private ConnectionFactory newFactory() throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(settings.getUri());
+        if (factory.isSSL()) {
+            // setUri("amqps://...") installs amqp-client's trust-everything manager. Verify the broker's
+            // certificate chain against the JVM trust store (Amazon MQ's certificates chain to a public
+            // CA) and its host name instead.
+            factory.useSslProtocol(SSLContext.getDefault());
+            factory.enableHostnameVerification();
+        }
         factory.setVirtualHost(settings.getVirtualHost());
         if (settings.getUsername() != null) {
             factory.setUsername(settings.getUsername());
@@ -139,6 +156,17 @@ public class BrokerConnection implements AutoCloseable {
         } catch (Exception ignored) {
             // the channel is unusable either way
         }
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        LOG.info("closing the broker connection before the snapshot");
+        close();
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        // nothing: the next publish opens a new connection
     }
 
     @PreDestroy

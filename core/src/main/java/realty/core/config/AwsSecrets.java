@@ -1,23 +1,30 @@
 package realty.core.config;
 
 import io.micronaut.json.JsonMapper;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Reads the secrets a function is given by ARN through the AWS Parameters and Secrets Lambda
- * Extension (an HTTP endpoint on localhost:2773 inside the Lambda sandbox, authenticated by the
- * session token; https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html)
- * and maps their JSON keys to configuration properties. Nothing here is logged.
+ * Reads the secrets a function is given by ARN ({@code *_SECRET_ARN} variables) from AWS Secrets
+ * Manager and maps their JSON keys to configuration properties. Nothing here is logged.
+ *
+ * <p>Why the SDK client and not the Parameters and Secrets Lambda Extension: this runs while the
+ * function initialises (the handler's constructor), and the extension only answers once the INVOKE
+ * phase has begun; under SnapStart the runtime also gives no {@code AWS_SESSION_TOKEN}, which the
+ * extension requires, but container credentials instead
+ * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-credentials).
+ * The SDK's default credentials chain reads either, so the same code works on demand, during a
+ * SnapStart INIT and after a restore. The region and endpoint come from the standard variables
+ * ({@code AWS_REGION}, which Lambda sets; {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} for a stand-in).
+ *
+ * <p>With no {@code *_SECRET_ARN} set (local runs, {@code sam local} with an env-vars file) nothing is
+ * fetched and the plain variables of application.yml ({@code DB_USERNAME}, ...) apply.
  */
 final class AwsSecrets {
     /** env variable → (secret JSON key → property). */
@@ -34,46 +41,59 @@ final class AwsSecrets {
 
     static Map<String, Object> fromEnvironment(Map<String, String> env) {
         Map<String, Object> properties = new HashMap<>();
-        for (var entry : MAPPING.entrySet()) {
-            String arn = env.get(entry.getKey());
-            if (arn == null || arn.isBlank()) {
-                continue;
-            }
-            Map<String, Object> secret = fetch(arn, env);
-            entry.getValue().forEach((key, property) -> {
-                Object value = secret.get(key);
-                if (value != null) {
-                    properties.put(property, value.toString());
+        SecretsManagerClient client = null;
+        try {
+            for (var entry : MAPPING.entrySet()) {
+                String arn = env.get(entry.getKey());
+                if (arn == null || arn.isBlank()) {
+                    continue;
                 }
-            });
+                if (client == null) {
+                    client = newClient();
+                }
+                Map<String, Object> secret = fetch(client, arn);
+                entry.getValue().forEach((key, property) -> {
+                    Object value = secret.get(key);
+                    if (value != null) {
+                        properties.put(property, value.toString());
+                    }
+                });
+            }
+        } finally {
+            if (client != null) {
+                client.close();
+            }
         }
         return properties;
     }
 
+    private static SecretsManagerClient newClient() {
+        // Region, credentials and endpoint from the SDK's default chains; the JDK transport keeps the jar small.
+        return SecretsManagerClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(Duration.ofSeconds(5))
+                        .build())
+                .build();
+    }
+
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> fetch(String arn, Map<String, String> env) {
-        String port = env.getOrDefault("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "2773");
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/secretsmanager/get?secretId="
-                        + URLEncoder.encode(arn, StandardCharsets.UTF_8)))
-                .header("X-Aws-Parameters-Secrets-Token", env.getOrDefault("AWS_SESSION_TOKEN", ""))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+    private static Map<String, Object> fetch(SecretsManagerClient client, String arn) {
+        GetSecretValueResponse response;
         try {
-            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("secret " + arn + " could not be read (HTTP " + response.statusCode() + ")");
-            }
-            JsonMapper json = JsonMapper.createDefault();
-            Map<String, Object> wrapper = json.readValue(response.body(), Map.class);
-            Object secretString = wrapper.get("SecretString");
-            if (secretString == null) {
-                throw new IllegalStateException("secret " + arn + " has no SecretString");
-            }
-            return json.readValue(secretString.toString(), Map.class);
-        } catch (IOException e) {
+            response = client.getSecretValue(b -> b.secretId(arn));
+        } catch (RuntimeException e) {
+            // The SDK's message names the error code (AccessDenied, ResourceNotFound, ...), never the value.
             throw new IllegalStateException("secret " + arn + " could not be read: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading secret " + arn, e);
+        }
+        if (response.secretString() == null) {
+            throw new IllegalStateException("secret " + arn + " has no SecretString");
+        }
+        try {
+            return JsonMapper.createDefault().readValue(response.secretString(), Map.class);
+        } catch (IOException e) {
+            // Not the parser's message: it could quote the secret.
+            throw new IllegalStateException("secret " + arn + " is not a JSON object");
         }
     }
 }

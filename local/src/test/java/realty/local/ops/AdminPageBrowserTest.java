@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -96,6 +97,8 @@ class AdminPageBrowserTest {
 
         browser.get(t.system.baseUrl() + "/admin");
         WebDriverWait wait = new WebDriverWait(browser, PAGE_WAIT);
+        // The page re-renders its tables on every poll: an element found just before a re-render is stale.
+        wait.ignoring(StaleElementReferenceException.class);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys(OpsSystem.ADMIN_PASSWORD);
         browser.findElement(By.id("login")).click();
