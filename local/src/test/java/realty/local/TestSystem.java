@@ -63,10 +63,16 @@ public class TestSystem implements AutoCloseable {
 
     public LocalSystem.Settings settings(int amqpPort, Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> queueFunctions,
                                   Map<String, Object> properties, boolean eventSources) {
+        return settings(postgres.jdbcUrl(), amqpPort, queueFunctions, properties, eventSources);
+    }
+
+    public LocalSystem.Settings settings(String jdbcUrl, int amqpPort,
+                                         Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> queueFunctions,
+                                         Map<String, Object> properties, boolean eventSources) {
         Map<String, Object> props = new HashMap<>(properties);
         props.putIfAbsent("realty.security.bcrypt-cost", 4);
         props.putIfAbsent("realty.management.uri", rabbit.managementUri());
-        return new LocalSystem.Settings(postgres.jdbcUrl(), postgres.username(), postgres.password(), rabbit.host(), amqpPort,
+        return new LocalSystem.Settings(jdbcUrl, postgres.username(), postgres.password(), rabbit.host(), amqpPort,
                 vhost, rabbit.username(), rabbit.password(), "127.0.0.1", 0, JWT_SECRET, "admin", ADMIN_PASSWORD, 50,
                 Duration.ofMillis(10), eventSources, queueFunctions, props);
     }
@@ -81,6 +87,11 @@ public class TestSystem implements AutoCloseable {
             deadPort = s.getLocalPort();
         }
         return LocalSystem.start(settings(deadPort, Map.of(), properties, false));
+    }
+
+    /** A second API on the same broker virtual host that reaches the database at {@code jdbcUrl}, without event sources. */
+    public LocalSystem startWithDatabase(String jdbcUrl, Map<String, Object> properties) throws Exception {
+        return LocalSystem.start(settings(jdbcUrl, rabbit.port(), Map.of(), properties, false));
     }
 
     public record Response(int status, Map<String, Object> body, String contentType, String requestId) {

@@ -18,6 +18,7 @@ import realty.core.outbox.EventfulTransaction;
 import realty.core.security.Caller;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -142,6 +143,10 @@ public class PropertyImport {
                 Map<String, String> v = new HashMap<>();
                 for (String column : header) {
                     String value = record.isSet(column) ? record.get(column) : null;
+                    if (value != null && value.indexOf('\0') >= 0) {
+                        p.put(column, "must not contain NUL characters"); // PostgreSQL text cannot hold NUL
+                        value = null;
+                    }
                     v.put(column, value == null || value.isEmpty() ? null : value);
                 }
                 if (record.size() != header.size()) {
@@ -154,7 +159,8 @@ public class PropertyImport {
                 report(errors, number, p);
                 rows.add(p.isEmpty() ? row : null);
             }
-        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+        } catch (IOException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            // the record iterator reports a syntax error (an unterminated quote) as UncheckedIOException
             throw ProblemException.badRequest("malformed CSV: " + firstLine(e.getMessage()), null);
         }
         return rows;

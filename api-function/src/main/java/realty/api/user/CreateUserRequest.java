@@ -16,8 +16,7 @@ import java.util.UUID;
 public record CreateUserRequest(
         @NotBlank @Email @Size(max = 254) String email,
         @NotBlank @Size(max = 200) String name,
-        // bcrypt reads at most 72 bytes
-        @NotNull @Size(min = 8, max = 72) String password,
+        @NotNull @Size(min = 8, max = 72) @FitsBcrypt String password,
         @NotEmpty @Size(max = 9) List<@NotBlank String> profiles,
         @NotEmpty @Size(max = 50) List<@NotNull UUID> companyIds,
         @Nullable @Pattern(regexp = "pt-BR|en") String locale) {

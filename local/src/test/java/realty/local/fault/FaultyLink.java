@@ -1,0 +1,118 @@
+package realty.local.fault;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP forwarder on loopback between a system under test and one of its servers, which a test can
+ * cut (every open connection dropped, new ones refused, as when the server dies) and restore on the
+ * same port: a server outage for one system, without stopping the server the other tests share.
+ */
+public final class FaultyLink implements AutoCloseable {
+    private final String targetHost;
+    private final int targetPort;
+    private final int port;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket server;
+
+    public FaultyLink(String targetHost, int targetPort) throws IOException {
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+        ServerSocket s = listen(0);
+        this.port = s.getLocalPort();
+        accept(s);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Drops every connection and refuses new ones until {@link #restore()}. */
+    public synchronized void cut() throws IOException {
+        ServerSocket s = server;
+        server = null;
+        if (s != null) {
+            s.close();
+        }
+        for (Socket socket : open) {
+            closeQuietly(socket);
+        }
+        open.clear();
+    }
+
+    /** Accepts connections again, on the same port. */
+    public synchronized void restore() throws IOException {
+        if (server == null) {
+            accept(listen(port));
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        cut();
+    }
+
+    private static ServerSocket listen(int port) throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return s;
+    }
+
+    private void accept(ServerSocket s) {
+        server = s;
+        Thread acceptor = new Thread(() -> {
+            while (!s.isClosed()) {
+                try {
+                    Socket client = s.accept();
+                    Socket upstream = new Socket(targetHost, targetPort);
+                    open.add(client);
+                    open.add(upstream);
+                    pump(client, upstream);
+                    pump(upstream, client);
+                } catch (IOException e) {
+                    return; // closed by cut()
+                }
+            }
+        }, "faulty-link-" + port);
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[16384];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException ignored) {
+                // one side closed: close both below
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                open.remove(from);
+                open.remove(to);
+            }
+        }, "faulty-link-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+}
