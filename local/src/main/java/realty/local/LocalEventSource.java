@@ -32,6 +32,12 @@ import java.util.concurrent.TimeUnit;
  * (base64 {@code data}, {@code rmqMessagesByQueue} keyed {@code queue::vhost}, string headers as
  * {@code {"bytes": [...]}}), acks the batch when the handler returns and requeues all of it when
  * the handler throws, as Lambda does.
+ *
+ * <p>Like the managed event source, it outlives broker outages: when its channel or connection dies
+ * (a broker restart, a network cut, an ack that meets a closed channel) it drops the deliveries of
+ * the dead channel, which the broker redelivers, and reconnects with back-off. It owns that
+ * lifecycle itself, without the client's automatic recovery, which would re-subscribe a consumer
+ * behind the worker's back.
  */
 public final class LocalEventSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalEventSource.class);
@@ -44,11 +50,15 @@ public final class LocalEventSource implements AutoCloseable {
     private final String functionName;
     private final int batchSize;
     private final Duration window;
-    private final Connection connection;
-    private final Channel channel;
+    private final ConnectionFactory factory;
     private final BlockingQueue<Delivery> inbox = new LinkedBlockingQueue<>();
     private final Thread worker;
     private volatile boolean running = true;
+    /** The subscription the worker serves; replaced after a failure. Only the worker assigns it. */
+    private volatile Connection connection;
+    private volatile Channel channel;
+    /** Set by the broker's cancel notification (queue deleted, node failover): subscribe again. */
+    private volatile boolean cancelled;
 
     public LocalEventSource(ConnectionFactory factory, String queue, RequestHandler<RabbitMQEvent, ?> handler,
                             String functionName, int batchSize, Duration window) throws Exception {
@@ -58,19 +68,47 @@ public final class LocalEventSource implements AutoCloseable {
         this.functionName = functionName;
         this.batchSize = batchSize;
         this.window = window;
-        this.connection = factory.newConnection("event-source-" + queue);
-        this.channel = connection.createChannel();
-        channel.basicQos(batchSize);
-        channel.basicConsume(queue, false, (tag, delivery) -> inbox.add(delivery), tag -> running = false);
+        this.factory = factory.clone();
+        this.factory.setAutomaticRecoveryEnabled(false);
+        subscribe(); // fail fast at start-up, as before
         this.worker = new Thread(this::loop, "event-source-" + queue);
         worker.setDaemon(true);
         worker.start();
     }
 
+    private void subscribe() throws Exception {
+        inbox.clear(); // deliveries of a dead channel cannot be acked; the broker redelivers them
+        Connection c = factory.newConnection("event-source-" + queue);
+        try {
+            Channel ch = c.createChannel();
+            ch.basicQos(batchSize);
+            cancelled = false;
+            ch.basicConsume(queue, false, (tag, delivery) -> inbox.add(delivery), tag -> cancelled = true);
+            connection = c;
+            channel = ch;
+        } catch (Exception e) {
+            abort(c);
+            throw e;
+        }
+    }
+
+    private boolean subscribed() {
+        Channel ch = channel;
+        return ch != null && ch.isOpen() && !cancelled;
+    }
+
     private void loop() {
         long backoff = 100;
+        long reconnectBackoff = 200;
         while (running) {
             try {
+                if (!subscribed()) {
+                    abort(connection);
+                    channel = null;
+                    subscribe();
+                    LOG.info("{}: consuming {} again", functionName, queue);
+                    reconnectBackoff = 200;
+                }
                 Delivery first = inbox.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
@@ -85,14 +123,18 @@ public final class LocalEventSource implements AutoCloseable {
                     }
                     batch.add(next);
                 }
+                Channel ch = channel;
                 long lastTag = batch.get(batch.size() - 1).getEnvelope().getDeliveryTag();
                 try {
                     handler.handleRequest(toEvent(batch), new LocalLambdaContext(functionName, 300_000));
-                    channel.basicAck(lastTag, true);
+                    ch.basicAck(lastTag, true);
                     backoff = 100;
                 } catch (RuntimeException e) {
+                    if (!ch.isOpen()) {
+                        throw e; // the ack itself failed: the subscription is gone, see below
+                    }
                     LOG.warn("{}: invocation failed, the batch of {} is redelivered: {}", functionName, batch.size(), e.getMessage());
-                    channel.basicNack(lastTag, true, true);
+                    ch.basicNack(lastTag, true, true);
                     Thread.sleep(backoff); // like Lambda, don't spin on a batch that keeps failing
                     backoff = Math.min(backoff * 2, 5_000);
                 }
@@ -100,10 +142,31 @@ public final class LocalEventSource implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
-                if (running) {
-                    LOG.error("{}: event source stopped: {}", functionName, e.toString());
+                if (!running) {
+                    return;
                 }
-                return;
+                // The channel or connection died (broker restart, network cut): the unacked batch goes
+                // back to the queue with the channel; subscribe again once the broker answers.
+                LOG.warn("{}: lost the subscription to {} ({}); reconnecting in {} ms", functionName, queue, e.toString(),
+                        reconnectBackoff);
+                channel = null;
+                try {
+                    Thread.sleep(reconnectBackoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                reconnectBackoff = Math.min(reconnectBackoff * 2, 5_000);
+            }
+        }
+    }
+
+    private static void abort(Connection c) {
+        if (c != null) {
+            try {
+                c.abort(1_000);
+            } catch (Exception ignored) {
+                // gone either way
             }
         }
     }
@@ -182,10 +245,13 @@ public final class LocalEventSource implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            connection.close(2_000);
-        } catch (Exception ignored) {
-            // unacked deliveries return to the queue when the connection closes
+        Connection c = connection;
+        if (c != null) {
+            try {
+                c.close(2_000);
+            } catch (Exception ignored) {
+                // unacked deliveries return to the queue when the connection closes
+            }
         }
     }
 }

@@ -56,8 +56,14 @@ public class TestSystem implements AutoCloseable {
     /** @param eventSources false: nothing consumes the queues (messages wait in them, or a test hands them to a function) */
     public TestSystem(Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> queueFunctions,
                Map<String, Object> properties, boolean eventSources) throws Exception {
+        this(-1, queueFunctions, properties, eventSources);
+    }
+
+    /** @param amqpPort where the system reaches the broker (e.g. a {@code FaultyLink}); -1: the broker itself */
+    public TestSystem(int amqpPort, Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> queueFunctions,
+               Map<String, Object> properties, boolean eventSources) throws Exception {
         rabbit.createVirtualHost(vhost);
-        system = LocalSystem.start(settings(rabbit.port(), queueFunctions, properties, eventSources));
+        system = LocalSystem.start(settings(amqpPort < 0 ? rabbit.port() : amqpPort, queueFunctions, properties, eventSources));
         json = system.apiContext().getBean(JsonMapper.class);
     }
 
