@@ -78,6 +78,9 @@ public class TestSystem implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(properties);
         props.putIfAbsent("realty.security.bcrypt-cost", 4);
         props.putIfAbsent("realty.management.uri", rabbit.managementUri());
+        // Every test client is 127.0.0.1 on one shared database: without this, the per-source limit of
+        // individually audited refusals would depend on what other test classes refused before.
+        props.putIfAbsent("realty.security.refusal-audit.limit", 1_000_000);
         return new LocalSystem.Settings(jdbcUrl, postgres.username(), postgres.password(), rabbit.host(), amqpPort,
                 vhost, rabbit.username(), rabbit.password(), "127.0.0.1", 0, JWT_SECRET, "admin", ADMIN_PASSWORD, 50,
                 Duration.ofMillis(10), eventSources, queueFunctions, props);

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import realty.api.ApiFunction;
 import realty.core.broker.BrokerUnavailableException;
 import realty.core.config.FunctionContexts;
+import realty.api.security.RefusalAudit;
 import realty.core.outbox.OutboxPublisher;
 
 /**
@@ -22,6 +23,8 @@ public class OutboxRelayFunction extends MicronautRequestHandler<ScheduledEvent,
 
     @Inject
     protected OutboxPublisher outbox;
+    @Inject
+    protected RefusalAudit refusals;
 
     public OutboxRelayFunction() {
         super();
@@ -38,9 +41,12 @@ public class OutboxRelayFunction extends MicronautRequestHandler<ScheduledEvent,
 
     @Override
     public String execute(ScheduledEvent input) {
+        // Summaries of closed refusal windows (security.access_denied beyond the per-source limit)
+        // are written as outbox events first, so this same run publishes them.
+        int summaries = refusals.sweep();
         try {
             int published = outbox.relayPending();
-            LOG.info("outbox relay published {} pending events", published);
+            LOG.info("outbox relay published {} pending events ({} refusal summaries)", published, summaries);
             return "published " + published;
         } catch (BrokerUnavailableException e) {
             throw new IllegalStateException("outbox relay: " + e.getMessage(), e);

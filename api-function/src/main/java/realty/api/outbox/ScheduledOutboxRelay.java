@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import realty.core.broker.BrokerUnavailableException;
+import realty.api.security.RefusalAudit;
 import realty.core.outbox.OutboxPublisher;
 
 /**
@@ -18,14 +19,21 @@ public class ScheduledOutboxRelay {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledOutboxRelay.class);
 
     private final OutboxPublisher outbox;
+    private final RefusalAudit refusals;
     private volatile boolean brokerWasDown;
 
-    public ScheduledOutboxRelay(OutboxPublisher outbox) {
+    public ScheduledOutboxRelay(OutboxPublisher outbox, RefusalAudit refusals) {
         this.outbox = outbox;
+        this.refusals = refusals;
     }
 
     @Scheduled(fixedDelay = "${realty.outbox.relay-interval}", initialDelay = "${realty.outbox.relay-interval}")
     void relay() {
+        try {
+            refusals.sweep(); // summaries of closed refusal windows go out with this relay run
+        } catch (RuntimeException e) {
+            LOG.warn("refusal summaries failed: {}", e.getMessage());
+        }
         try {
             int published = outbox.relayPending();
             if (published > 0 || brokerWasDown) {
