@@ -149,6 +149,75 @@ resource "aws_cloudwatch_metric_alarm" "no_consumer" {
 }
 
 # RabbitMQ blocks every publisher when it crosses its memory watermark.
+# A stalled consumer: attached (ConsumerCount >= 1) and holding messages unacknowledged while the
+# ready count does not go down for 10 minutes. The broker sees nothing wrong in that state (see
+# docs/operations.md#stuck-queue); GET /api/v1/admin/queues and /health name the queue as stalled.
+resource "aws_cloudwatch_metric_alarm" "stalled_consumer" {
+  for_each = local.queues
+
+  alarm_name          = "${var.name}-${each.key}-stalled-consumer"
+  alarm_description   = "${each.key} has a consumer holding unacknowledged messages while ready messages do not go down for 10 minutes: the consumer is stalled. Runbook: docs/operations.md#stuck-queue"
+  evaluation_periods  = 10
+  datapoints_to_alarm = 10
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+
+  metric_query {
+    id          = "stalled"
+    expression  = "IF(consumers >= 1 AND unacked > 0 AND ready > 0 AND RATE(ready) >= 0, 1, 0)"
+    label       = "Consumer attached, nothing acknowledged, backlog not shrinking"
+    return_data = true
+  }
+
+  metric_query {
+    id = "ready"
+    metric {
+      namespace   = "AWS/AmazonMQ"
+      metric_name = "MessageReadyCount"
+      period      = 60
+      stat        = "Minimum"
+      dimensions = {
+        Broker      = var.broker_name
+        VirtualHost = var.virtual_host
+        Queue       = each.key
+      }
+    }
+  }
+
+  metric_query {
+    id = "unacked"
+    metric {
+      namespace   = "AWS/AmazonMQ"
+      metric_name = "MessageUnacknowledgedCount"
+      period      = 60
+      stat        = "Minimum"
+      dimensions = {
+        Broker      = var.broker_name
+        VirtualHost = var.virtual_host
+        Queue       = each.key
+      }
+    }
+  }
+
+  metric_query {
+    id = "consumers"
+    metric {
+      namespace   = "AWS/AmazonMQ"
+      metric_name = "ConsumerCount"
+      period      = 60
+      stat        = "Minimum"
+      dimensions = {
+        Broker      = var.broker_name
+        VirtualHost = var.virtual_host
+        Queue       = each.key
+      }
+    }
+  }
+}
+
 resource "aws_cloudwatch_metric_alarm" "broker_memory" {
   count = var.monitor_broker ? 1 : 0
 

@@ -73,6 +73,22 @@ class QueueWiringTest {
         assertEquals(0.0, ((Number) alarm.body().get("threshold")).doubleValue());
     }
 
+    @Test
+    void everyWorkQueueHasAStalledConsumerAlarmOnItsOwnFigures() {
+        Terraform.Block alarm = Terraform.resources("aws_cloudwatch_metric_alarm").stream()
+                .filter(b -> b.name().equals("stalled_consumer")).findFirst()
+                .orElseThrow(() -> new AssertionError("no stalled_consumer alarm (targets.md R8)"));
+        assertEquals("local.queues", alarm.body().get("for_each"), "one alarm per work queue");
+        List<Map<String, Object>> queries = Maps.blocks(alarm.body().get("metric_query"));
+        List<Object> metrics = queries.stream().map(q -> Maps.get(q, "metric", "metric_name")).filter(m -> m != null).toList();
+        assertTrue(metrics.containsAll(List.of("ConsumerCount", "MessageUnacknowledgedCount", "MessageReadyCount")), metrics.toString());
+        for (Map<String, Object> q : queries) {
+            if (q.get("metric") != null) {
+                assertEquals("each.key", Maps.get(q, "metric", "dimensions", "Queue"), "every figure must be the queue's own");
+            }
+        }
+    }
+
     private static void assertEachQueueConsumedOnceByItsFunction(List<EventSource> sources) {
         for (WorkQueue queue : CodeContract.workQueues()) {
             List<EventSource> consumers = sources.stream().filter(s -> s.queue().equals(queue.name())).toList();

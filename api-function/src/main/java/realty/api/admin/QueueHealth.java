@@ -23,6 +23,10 @@ import java.util.Map;
  * {@code GET /api/v1/admin/queues}: per work queue and its dead-letter queue, the broker's counts
  * (management API) beside what the consumers recorded ({@code consumer_outcomes}), and a status
  * from the thresholds in {@link QueueHealthSettings}.
+ *
+ * <p>A <em>stalled</em> consumer is attached but acknowledges nothing while its queue grows (the
+ * broker sees a consumer holding unacknowledged messages): the broker's figures alone look normal,
+ * so the time since the function last recorded an outcome is what tells (targets.md R8).
  */
 @Singleton
 public class QueueHealth {
@@ -43,6 +47,9 @@ public class QueueHealth {
             FROM consumer_outcomes
             WHERE updated_at > now() - make_interval(secs => ?)
             GROUP BY consumer""";
+    /** Seconds since the consumer last recorded any outcome: one backward step on consumer_outcomes_recent. */
+    private static final String LAST_HANDLED = "SELECT EXTRACT(EPOCH FROM now() - max(updated_at)) FROM consumer_outcomes "
+            + "WHERE consumer = ?";
     private static final String OUTBOX = "SELECT count(*), EXTRACT(EPOCH FROM now() - min(occurred_at)) "
             + "FROM outbox_events WHERE status = 'PENDING'";
 
@@ -64,6 +71,7 @@ public class QueueHealth {
                             @Nullable Long ready, @Nullable Long unacknowledged, @Nullable Integer consumers,
                             @Nullable Double oldestMessageAgeSeconds, long retrying,
                             long processedLast5m, long failedLast5m, @Nullable Double p95ProcessingMs,
+                            @Nullable Double secondsSinceLastHandled, boolean stalled,
                             Depth deadLetter) {
     }
 
@@ -80,7 +88,7 @@ public class QueueHealth {
         this.thresholds = thresholds;
     }
 
-    private record Recorded(long processed, long failed, Double p95Ms) {
+    private record Recorded(long processed, long failed, Double p95Ms, Double secondsSinceLastHandled) {
     }
 
     public Report report() {
@@ -100,7 +108,19 @@ public class QueueHealth {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         double p95 = rs.getDouble(4);
-                        recorded.put(rs.getString(1), new Recorded(rs.getLong(2), rs.getLong(3), rs.wasNull() ? null : p95 / 1000.0));
+                        recorded.put(rs.getString(1), new Recorded(rs.getLong(2), rs.getLong(3), rs.wasNull() ? null : p95 / 1000.0,
+                                null));
+                    }
+                }
+            }
+            for (WorkQueue q : topology.workQueues()) {
+                try (PreparedStatement ps = c.prepareStatement(LAST_HANDLED)) {
+                    ps.setString(1, q.function());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        double since = rs.getDouble(1);
+                        Recorded r = recorded.getOrDefault(q.function(), new Recorded(0, 0, null, null));
+                        recorded.put(q.function(), new Recorded(r.processed(), r.failed(), r.p95Ms(), rs.wasNull() ? null : since));
                     }
                 }
             }
@@ -113,7 +133,7 @@ public class QueueHealth {
         });
         List<QueueView> views = new ArrayList<>();
         for (WorkQueue q : topology.workQueues()) {
-            views.add(view(q, broker, recorded.getOrDefault(q.function(), new Recorded(0, 0, null)), now));
+            views.add(view(q, broker, recorded.getOrDefault(q.function(), new Recorded(0, 0, null, null)), now));
         }
         String overall = brokerError != null ? UNKNOWN : worst(views.stream().map(QueueView::status).toList());
         return new Report(overall, now, brokerError, outbox, views);
@@ -122,7 +142,7 @@ public class QueueHealth {
     private QueueView view(WorkQueue q, Map<String, BrokerManagement.QueueFigures> broker, Recorded recorded, Instant now) {
         if (broker == null) {
             return new QueueView(q.name(), q.function(), UNKNOWN, List.of("broker figures unavailable"), null, null, null,
-                    null, 0, recorded.processed(), recorded.failed(), recorded.p95Ms(),
+                    null, 0, recorded.processed(), recorded.failed(), recorded.p95Ms(), recorded.secondsSinceLastHandled(), false,
                     new Depth(q.deadLetterQueue(), null, null, null, null));
         }
         BrokerManagement.QueueFigures work = broker.get(q.name());
@@ -146,6 +166,13 @@ public class QueueHealth {
             status = worst(List.of(status, DEGRADED));
             reasons.add(ready + " messages ready (more than " + thresholds.getDegradedReady() + ")");
         }
+        boolean stalled = stalled(work, recorded, now);
+        if (stalled) {
+            status = FAILING;
+            reasons.add("stalled: " + work.consumers() + " consumer(s) hold " + work.unacknowledged() + " unacknowledged and "
+                    + work.ready() + " wait, but " + q.function() + " has handled nothing for "
+                    + (recorded.secondsSinceLastHandled() == null ? "ever" : Math.round(recorded.secondsSinceLastHandled()) + " s"));
+        }
         long deadLetters = dead == null ? 0 : dead.ready() + dead.unacknowledged();
         if (reaches(deadLetters, thresholds.getFailingDeadLetters())) {
             status = FAILING;
@@ -157,9 +184,29 @@ public class QueueHealth {
         return new QueueView(q.name(), q.function(), status, reasons,
                 work == null ? null : work.ready(), work == null ? null : work.unacknowledged(),
                 work == null ? null : work.consumers(), age(work, now), retrying,
-                recorded.processed(), recorded.failed(), recorded.p95Ms(),
+                recorded.processed(), recorded.failed(), recorded.p95Ms(), recorded.secondsSinceLastHandled(), stalled,
                 new Depth(q.deadLetterQueue(), dead == null ? null : dead.ready(), dead == null ? null : dead.unacknowledged(),
                         dead == null ? null : dead.consumers(), age(dead, now)));
+    }
+
+    /**
+     * Attached, holding unacknowledged messages while more wait, no outcome recorded for stall-after,
+     * and (where the broker knows it) the oldest waiting message older than stall-after too, so that
+     * a consumer's very first long batch is not taken for a stall.
+     */
+    private boolean stalled(@Nullable BrokerManagement.QueueFigures work, Recorded recorded, Instant now) {
+        long after = thresholds.getStallAfter().toMillis();
+        if (after <= 0 || work == null || work.consumers() < 1 || work.unacknowledged() < 1 || work.ready() < 1) {
+            return false;
+        }
+        Double since = recorded.secondsSinceLastHandled();
+        Double waiting = age(work, now);
+        return (since == null || since * 1000 > after) && (waiting == null || waiting * 1000 > after);
+    }
+
+    /** The queues that are stalled right now (empty when the broker's figures are unavailable). */
+    public List<String> stalledQueues() {
+        return report().queues().stream().filter(QueueView::stalled).map(QueueView::queue).toList();
     }
 
     private static boolean exceeds(long value, long threshold) {

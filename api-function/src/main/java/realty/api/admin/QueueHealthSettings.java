@@ -17,6 +17,11 @@ public class QueueHealthSettings {
     private long failingDeadLetters = 0;
     /** How far back "processed" and "failed" count. */
     private Duration window = Duration.ofMinutes(5);
+    /**
+     * A queue with a consumer attached, messages held unacknowledged and more waiting, whose function
+     * has handled nothing for this long, is stalled (failing); 0 switches the check off.
+     */
+    private Duration stallAfter = Duration.ofMinutes(2);
 
     public long getDegradedReady() { return degradedReady; }
     public void setDegradedReady(long degradedReady) { this.degradedReady = degradedReady; }
@@ -28,4 +33,6 @@ public class QueueHealthSettings {
     public void setFailingDeadLetters(long failingDeadLetters) { this.failingDeadLetters = failingDeadLetters; }
     public Duration getWindow() { return window; }
     public void setWindow(Duration window) { this.window = window; }
+    public Duration getStallAfter() { return stallAfter; }
+    public void setStallAfter(Duration stallAfter) { this.stallAfter = stallAfter; }
 }

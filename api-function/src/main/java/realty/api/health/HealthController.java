@@ -1,5 +1,6 @@
 package realty.api.health;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -8,29 +9,35 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.TransactionOperations;
+import realty.api.admin.QueueHealth;
 import realty.core.broker.BrokerConnection;
 
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * {@code GET /health}: liveness plus the state of the database and the broker. Without the broker
  * the API still accepts writes (events wait in the outbox), so that is DEGRADED, answered 200;
- * without the database nothing works: 503.
+ * without the database nothing works: 503. A stalled queue consumer (attached, acknowledging nothing
+ * while its queue grows; see {@link QueueHealth}) makes it DEGRADED and is named in {@code stalledQueues}.
  */
 @Controller("/health")
 @Secured(SecurityRule.IS_ANONYMOUS)
 public class HealthController {
     private final TransactionOperations<Connection> tx;
     private final BrokerConnection broker;
+    private final QueueHealth queues;
 
-    public HealthController(TransactionOperations<Connection> tx, BrokerConnection broker) {
+    public HealthController(TransactionOperations<Connection> tx, BrokerConnection broker, QueueHealth queues) {
         this.tx = tx;
         this.broker = broker;
+        this.queues = queues;
     }
 
     @Serdeable
-    public record Health(String status, String database, String broker) {
+    public record Health(String status, String database, String broker,
+                         @JsonInclude(JsonInclude.Include.ALWAYS) List<String> stalledQueues) {
     }
 
     @Get
@@ -46,7 +53,18 @@ public class HealthController {
             db = false;
         }
         boolean mq = broker.ping();
-        Health health = new Health(!db ? "DOWN" : mq ? "UP" : "DEGRADED", db ? "UP" : "DOWN", mq ? "UP" : "DOWN");
+        List<String> stalled = db && mq ? stalledQueues() : List.of();
+        Health health = new Health(!db ? "DOWN" : mq && stalled.isEmpty() ? "UP" : "DEGRADED", db ? "UP" : "DOWN",
+                mq ? "UP" : "DOWN", stalled);
         return HttpResponse.status(db ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(health);
+    }
+
+    /** Stalled queues; none when the management API cannot be asked (the broker state says enough then). */
+    private List<String> stalledQueues() {
+        try {
+            return queues.stalledQueues();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 }

@@ -128,7 +128,9 @@ class QueueHealthTest {
         });
         assertEquals("degraded", audit.get("status"), audit.toString());
         assertNotNull(audit.get("p95ProcessingMs"), audit.toString());
-        assertTrue(((Number) audit.get("failedLast5m")).intValue() >= 1, audit.toString());
+        // No failedLast5m >= 1 here: a body that is not an envelope has no event id, so it leaves no outcome
+        // row to count (this held only when an earlier test class had recorded failures in the last 5 minutes).
+        assertNotNull(audit.get("failedLast5m"), audit.toString());
         assertEquals(1, t.count("SELECT count(*) FROM audit_logs WHERE event_id = ?", good));
 
         for (int i = 0; i < 3; i++) { // listing never takes a message out
