@@ -172,6 +172,30 @@ class HostileInputTest {
         assertEquals(0, properties("TYPE-2"));
     }
 
+    private HttpResponse<String> rawPost(String path, String body) throws Exception {
+        return t.http.send(HttpRequest.newBuilder(URI.create(t.system.baseUrl() + path))
+                        .header("Authorization", "Bearer " + manager).header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aBodyOverTheSizeLimitIsRefusedWith413() throws Exception {
+        String huge = "{\"companyId\":\"" + company + "\",\"referenceCode\":\"HUGE-1\",\"title\":\""
+                + "x".repeat(11 * 1024 * 1024) + "\"}";
+        HttpResponse<String> r = rawPost("/api/v1/properties", huge);
+        assertEquals(413, r.statusCode(), r.body().length() > 300 ? r.body().substring(0, 300) : r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), r.body());
+        assertEquals(0, properties("HUGE-1"));
+    }
+
+    @Test
+    void deeplyNestedJsonIsRefusedWith400() throws Exception {
+        HttpResponse<String> r = rawPost("/api/v1/properties", "{\"title\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), r.body());
+    }
+
     @Test
     void aTokenThatIsNotYetValidIsRefused() throws Exception {
         // A copy of a valid token's claims, correctly signed, but valid only from an hour from now.

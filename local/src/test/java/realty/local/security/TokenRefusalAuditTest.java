@@ -127,6 +127,41 @@ class TokenRefusalAuditTest {
     }
 
     @Test
+    void theTokenOfADeactivatedUserIsRefusedAndAudited() throws Exception {
+        String admin = t.adminToken();
+        String company = t.createCompany(admin, "Deactivation Agency");
+        t.expect(201, t.createUser(admin, TestSystem.email("owner"), List.of("owner"), List.of(company)));
+        String email = TestSystem.email("leaver");
+        String id = t.expect(201, t.createUser(admin, email, List.of("agent"), List.of(company))).string("id");
+        String token = t.login(email, TestSystem.PASSWORD);
+        t.expect(200, "GET", "/api/v1/me", token, null);
+
+        t.expect(200, "PATCH", "/api/v1/users/" + id, admin, Map.of("active", false));
+        TestSystem.Response r = t.call("GET", "/api/v1/me", token, null);
+        assertEquals(401, r.status(), r.body().toString());
+        assertTrue(TestSystem.eventually(Duration.ofSeconds(15), () -> deniedRows(r.requestId()) == 1));
+    }
+
+    @Test
+    void aTokenIssuedBeforeAProfileChangeCarriesOnlyTheNewProfile() throws Exception {
+        String admin = t.adminToken();
+        String company = t.createCompany(admin, "Demotion Agency");
+        t.expect(201, t.createUser(admin, TestSystem.email("owner"), List.of("owner"), List.of(company)));
+        String email = TestSystem.email("demoted");
+        String id = t.expect(201, t.createUser(admin, email, List.of("manager"), List.of(company))).string("id");
+        String token = t.login(email, TestSystem.PASSWORD);
+        t.expect(201, t.createUser(token, TestSystem.email("hired"), List.of("agent"), List.of(company)));
+
+        // The profiles in the token are not trusted: the caller is loaded from the database on every request.
+        t.expect(200, "PATCH", "/api/v1/users/" + id, admin, Map.of("profiles", List.of("agent")));
+        String hire = TestSystem.email("not-hired");
+        TestSystem.Response r = t.createUser(token, hire, List.of("agent"), List.of(company));
+        assertEquals(403, r.status(), r.body().toString());
+        assertEquals(0, t.count("SELECT count(*) FROM users WHERE email = ?", hire));
+        assertTrue(TestSystem.eventually(Duration.ofSeconds(15), () -> deniedRows(r.requestId()) == 1));
+    }
+
+    @Test
     void everyRefusedTokenAnswers401AndIsAudited() throws Exception {
         Map<String, String> requestIds = new LinkedHashMap<>();
         for (Map.Entry<String, String> token : corpus().entrySet()) {
