@@ -62,8 +62,19 @@ public class TestSystem implements AutoCloseable {
     /** @param amqpPort where the system reaches the broker (e.g. a {@code FaultyLink}); -1: the broker itself */
     public TestSystem(int amqpPort, Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> queueFunctions,
                Map<String, Object> properties, boolean eventSources) throws Exception {
+        this(null, amqpPort, queueFunctions, properties, eventSources);
+    }
+
+    /**
+     * @param jdbcUrl  where the whole system (API and queue functions) reaches the database, e.g. through a
+     *                 {@code FaultyLink}; null: the database itself
+     * @param amqpPort where it reaches the broker; -1: the broker itself
+     */
+    public TestSystem(String jdbcUrl, int amqpPort, Map<String, Function<ApplicationContext, RequestHandler<RabbitMQEvent, ?>>> queueFunctions,
+               Map<String, Object> properties, boolean eventSources) throws Exception {
         rabbit.createVirtualHost(vhost);
-        system = LocalSystem.start(settings(amqpPort < 0 ? rabbit.port() : amqpPort, queueFunctions, properties, eventSources));
+        system = LocalSystem.start(settings(jdbcUrl == null ? postgres.jdbcUrl() : jdbcUrl, amqpPort < 0 ? rabbit.port() : amqpPort,
+                queueFunctions, properties, eventSources));
         json = system.apiContext().getBean(JsonMapper.class);
     }
 

@@ -21,6 +21,8 @@ public final class FaultyLink implements AutoCloseable {
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    /** While frozen, connections stay open but no byte moves: a server that hangs (SIGSTOP, a stuck disk). */
+    private volatile boolean frozen;
 
     public FaultyLink(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -45,6 +47,15 @@ public final class FaultyLink implements AutoCloseable {
             closeQuietly(socket);
         }
         open.clear();
+    }
+
+    /** Keeps every connection open but stops moving bytes, both ways, until {@link #thaw()}. */
+    public void freeze() {
+        frozen = true;
+    }
+
+    public void thaw() {
+        frozen = false;
     }
 
     /** Accepts connections again, on the same port. */
@@ -92,10 +103,13 @@ public final class FaultyLink implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    while (frozen && !from.isClosed()) {
+                        Thread.sleep(20); // hold what was read until thawed
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
-            } catch (IOException ignored) {
+            } catch (IOException | InterruptedException ignored) {
                 // one side closed: close both below
             } finally {
                 closeQuietly(from);
