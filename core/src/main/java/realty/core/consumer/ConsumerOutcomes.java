@@ -22,10 +22,12 @@ public class ConsumerOutcomes {
             INSERT INTO consumer_outcomes (event_id, consumer, status, attempts)
             SELECT id, ?, 'RECEIVED', 0 FROM (SELECT DISTINCT unnest(?::uuid[]) AS id ORDER BY 1) ids
             ON CONFLICT (event_id, consumer) DO NOTHING""";
-    private static final String LOCK = """
+    /** Public for the plan test (local: HotStatementPlansTest). */
+    public static final String LOCK = """
             SELECT event_id, status FROM consumer_outcomes
             WHERE consumer = ? AND event_id = ANY(?::uuid[]) ORDER BY event_id FOR UPDATE""";
-    private static final String RECORD = """
+    /** Public for the plan test (local: HotStatementPlansTest). */
+    public static final String RECORD = """
             UPDATE consumer_outcomes o SET status = u.status, attempts = GREATEST(o.attempts, u.attempts),
                    processed_at = CASE WHEN u.status = 'PROCESSED' THEN clock_timestamp() ELSE o.processed_at END,
                    last_error = COALESCE(u.last_error, o.last_error), duration_micros = u.duration_micros,
