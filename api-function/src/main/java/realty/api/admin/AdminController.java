@@ -15,8 +15,8 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import realty.api.web.ProblemException;
 import realty.api.web.RequestInfo;
-import realty.core.deadletter.DeadLetter;
-import realty.core.deadletter.DeadLetterFilter;
+import realty.api.deadletter.DeadLetter;
+import realty.api.deadletter.DeadLetterFilter;
 import realty.core.security.Caller;
 
 import java.util.List;

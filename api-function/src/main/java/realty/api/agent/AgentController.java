@@ -36,11 +36,11 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
 
-import static realty.core.security.PermissionMatrix.Action.CREATE;
-import static realty.core.security.PermissionMatrix.Action.DELETE;
-import static realty.core.security.PermissionMatrix.Action.READ;
-import static realty.core.security.PermissionMatrix.Action.UPDATE;
-import static realty.core.security.PermissionMatrix.Resource.AGENT;
+import static realty.api.security.PermissionMatrix.Action.CREATE;
+import static realty.api.security.PermissionMatrix.Action.DELETE;
+import static realty.api.security.PermissionMatrix.Action.READ;
+import static realty.api.security.PermissionMatrix.Action.UPDATE;
+import static realty.api.security.PermissionMatrix.Resource.AGENT;
 
 /** Agents of an agency ({@code /api/v1/agents}); an agent may update their own record. */
 @Controller("/api/v1/agents")

@@ -25,8 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static realty.core.security.PermissionMatrix.Action.READ;
-import static realty.core.security.PermissionMatrix.Resource.AUDIT_LOG;
+import static realty.api.security.PermissionMatrix.Action.READ;
+import static realty.api.security.PermissionMatrix.Resource.AUDIT_LOG;
 
 /** {@code GET /api/v1/audit-logs}: the LGPD audit log of the caller's companies, filtered. Read-only by design. */
 @Controller("/api/v1/audit-logs")

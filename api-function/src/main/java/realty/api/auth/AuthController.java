@@ -15,7 +15,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import realty.api.web.ProblemException;
 import realty.core.security.Caller;
-import realty.core.security.PasswordHasher;
+import realty.api.security.PasswordHasher;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -10,9 +10,9 @@ import realty.api.web.PageRequest;
 import realty.api.web.ProblemException;
 import realty.core.commission.CommissionRule.Structure;
 import realty.core.security.Caller;
-import realty.core.security.PermissionMatrix.Action;
-import realty.core.security.PermissionMatrix.Resource;
-import realty.core.security.PermissionMatrix.Scope;
+import realty.api.security.PermissionMatrix.Action;
+import realty.api.security.PermissionMatrix.Resource;
+import realty.api.security.PermissionMatrix.Scope;
 import realty.core.tenancy.TenantJdbc;
 import realty.core.tenancy.TenantScope;
 

@@ -15,11 +15,11 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
-import realty.core.outbox.EventfulTransaction;
+import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
-import realty.core.security.PermissionMatrix.Action;
-import realty.core.security.PermissionMatrix.Resource;
-import realty.core.security.PermissionMatrix.Scope;
+import realty.api.security.PermissionMatrix.Action;
+import realty.api.security.PermissionMatrix.Resource;
+import realty.api.security.PermissionMatrix.Scope;
 import realty.core.tenancy.TenantJdbc;
 import realty.core.tenancy.TenantScope;
 

@@ -21,8 +21,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
 
-import static realty.core.security.PermissionMatrix.Action.READ;
-import static realty.core.security.PermissionMatrix.Resource.COMPANY;
+import static realty.api.security.PermissionMatrix.Action.READ;
+import static realty.api.security.PermissionMatrix.Resource.COMPANY;
 
 /** {@code GET /api/v1/companies} and {@code GET /api/v1/companies/{id}}: the caller's companies (all for the platform admin). */
 @Controller("/api/v1/companies")

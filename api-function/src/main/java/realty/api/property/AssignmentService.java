@@ -11,7 +11,7 @@ import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.outbox.EventRef;
-import realty.core.outbox.EventfulTransaction;
+import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
 import realty.core.tenancy.TenantJdbc;
 import realty.core.tenancy.TenantScope;
@@ -27,11 +27,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import static realty.core.security.PermissionMatrix.Action.CREATE;
-import static realty.core.security.PermissionMatrix.Action.DELETE;
-import static realty.core.security.PermissionMatrix.Action.READ;
-import static realty.core.security.PermissionMatrix.Action.UPDATE;
-import static realty.core.security.PermissionMatrix.Resource.ASSIGNMENT;
+import static realty.api.security.PermissionMatrix.Action.CREATE;
+import static realty.api.security.PermissionMatrix.Action.DELETE;
+import static realty.api.security.PermissionMatrix.Action.READ;
+import static realty.api.security.PermissionMatrix.Action.UPDATE;
+import static realty.api.security.PermissionMatrix.Resource.ASSIGNMENT;
 
 /** Agents assigned to a property, with a responsibility; each change emits {@code property.assignment.changed}. */
 @Singleton
@@ -129,7 +129,7 @@ public class AssignmentService {
     }
 
     private AssignmentView change(Caller caller, UUID propertyId, UUID agentId, RequestInfo info,
-                                  realty.core.security.PermissionMatrix.Action action, String kind, Write write) {
+                                  realty.api.security.PermissionMatrix.Action action, String kind, Write write) {
         EventfulTransaction.Committed<AssignmentView> committed = writes.execute(c -> {
             properties.visible(c, caller, propertyId);
             properties.requireOnRow(c, caller, propertyId, ASSIGNMENT, action);

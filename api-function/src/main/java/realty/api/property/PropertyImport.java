@@ -14,7 +14,7 @@ import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.outbox.EventRef;
-import realty.core.outbox.EventfulTransaction;
+import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
 
 import java.io.IOException;
@@ -35,8 +35,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import static realty.core.security.PermissionMatrix.Action.CREATE;
-import static realty.core.security.PermissionMatrix.Resource.PROPERTY;
+import static realty.api.security.PermissionMatrix.Action.CREATE;
+import static realty.api.security.PermissionMatrix.Resource.PROPERTY;
 
 /**
  * {@code POST /api/v1/properties/import}: up to 10,000 properties from a JSON array or CSV,

@@ -13,10 +13,10 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
-import realty.core.outbox.EventfulTransaction;
+import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
-import realty.core.security.PermissionMatrix.Action;
-import realty.core.security.PermissionMatrix.Resource;
+import realty.api.security.PermissionMatrix.Action;
+import realty.api.security.PermissionMatrix.Resource;
 import realty.core.tenancy.TenantJdbc;
 import realty.core.tenancy.TenantScope;
 
@@ -34,11 +34,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
-import static realty.core.security.PermissionMatrix.Action.CREATE;
-import static realty.core.security.PermissionMatrix.Action.DELETE;
-import static realty.core.security.PermissionMatrix.Action.READ;
-import static realty.core.security.PermissionMatrix.Action.UPDATE;
-import static realty.core.security.PermissionMatrix.Resource.PROPERTY;
+import static realty.api.security.PermissionMatrix.Action.CREATE;
+import static realty.api.security.PermissionMatrix.Action.DELETE;
+import static realty.api.security.PermissionMatrix.Action.READ;
+import static realty.api.security.PermissionMatrix.Action.UPDATE;
+import static realty.api.security.PermissionMatrix.Resource.PROPERTY;
 
 /** Properties: create (with the before-create observers), read, change and delete, all tenant-scoped. */
 @Singleton

@@ -2,10 +2,10 @@ package realty.api.security;
 
 import realty.api.web.ProblemException;
 import realty.core.security.Caller;
-import realty.core.security.PermissionMatrix;
-import realty.core.security.PermissionMatrix.Action;
-import realty.core.security.PermissionMatrix.Resource;
-import realty.core.security.PermissionMatrix.Scope;
+import realty.api.security.PermissionMatrix;
+import realty.api.security.PermissionMatrix.Action;
+import realty.api.security.PermissionMatrix.Resource;
+import realty.api.security.PermissionMatrix.Scope;
 
 import java.util.Optional;
 import java.util.UUID;

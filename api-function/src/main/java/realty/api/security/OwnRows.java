@@ -1,10 +1,10 @@
 package realty.api.security;
 
 import realty.core.security.Caller;
-import realty.core.security.PermissionMatrix;
-import realty.core.security.PermissionMatrix.Action;
-import realty.core.security.PermissionMatrix.Resource;
-import realty.core.security.PermissionMatrix.Scope;
+import realty.api.security.PermissionMatrix;
+import realty.api.security.PermissionMatrix.Action;
+import realty.api.security.PermissionMatrix.Resource;
+import realty.api.security.PermissionMatrix.Scope;
 import realty.core.security.Profile;
 
 import java.util.EnumSet;

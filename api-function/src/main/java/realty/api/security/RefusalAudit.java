@@ -11,7 +11,7 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
-import realty.core.outbox.EventfulTransaction;
+import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
 
 import java.sql.Connection;

@@ -17,8 +17,8 @@ import jakarta.validation.constraints.NotNull;
 import realty.api.security.Access;
 import realty.api.web.ProblemException;
 import realty.core.security.Caller;
-import realty.core.security.PermissionMatrix.Action;
-import realty.core.security.PermissionMatrix.Resource;
+import realty.api.security.PermissionMatrix.Action;
+import realty.api.security.PermissionMatrix.Resource;
 import realty.core.tenancy.TenantJdbc;
 import realty.core.tenancy.TenantScope;
 

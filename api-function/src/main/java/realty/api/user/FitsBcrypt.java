@@ -2,7 +2,7 @@ package realty.api.user;
 
 import jakarta.validation.Constraint;
 import jakarta.validation.Payload;
-import realty.core.security.PasswordHasher;
+import realty.api.security.PasswordHasher;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

@@ -5,7 +5,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.validation.validator.constraints.ConstraintValidator;
 import io.micronaut.validation.validator.constraints.ConstraintValidatorContext;
 import jakarta.inject.Singleton;
-import realty.core.security.PasswordHasher;
+import realty.api.security.PasswordHasher;
 
 /** Checks {@link FitsBcrypt}; null is left to {@code @NotNull}. */
 @Singleton

@@ -13,9 +13,9 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
-import realty.core.outbox.EventfulTransaction;
+import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
-import realty.core.security.PasswordHasher;
+import realty.api.security.PasswordHasher;
 import realty.core.security.Profile;
 import realty.core.tenancy.TenantJdbc;
 import realty.core.tenancy.TenantScope;
@@ -33,10 +33,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
-import static realty.core.security.PermissionMatrix.Action.DEACTIVATE;
-import static realty.core.security.PermissionMatrix.Action.READ;
-import static realty.core.security.PermissionMatrix.Action.UPDATE;
-import static realty.core.security.PermissionMatrix.Resource.USER;
+import static realty.api.security.PermissionMatrix.Action.DEACTIVATE;
+import static realty.api.security.PermissionMatrix.Action.READ;
+import static realty.api.security.PermissionMatrix.Action.UPDATE;
+import static realty.api.security.PermissionMatrix.Resource.USER;
 
 /** Creating and reading users. */
 @Singleton

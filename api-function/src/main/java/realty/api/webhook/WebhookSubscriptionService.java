@@ -6,8 +6,8 @@ import jakarta.inject.Singleton;
 import realty.api.web.ProblemException;
 import realty.core.event.EventType;
 import realty.core.security.Caller;
-import realty.core.security.PermissionMatrix;
-import realty.core.security.PermissionMatrix.Action;
+import realty.api.security.PermissionMatrix;
+import realty.api.security.PermissionMatrix.Action;
 import realty.core.tenancy.TenantJdbc;
 import realty.core.tenancy.TenantScope;
 import realty.core.topology.Topology;
@@ -30,7 +30,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
-import static realty.core.security.PermissionMatrix.Resource.WEBHOOK;
+import static realty.api.security.PermissionMatrix.Resource.WEBHOOK;
 
 /**
  * Webhook subscriptions of a company (spec/api.md): owners and managers create and delete them,

@@ -1,4 +1,4 @@
-package realty.core.deadletter;
+package realty.api.deadletter;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;

@@ -1,4 +1,4 @@
-package realty.core.security;
+package realty.api.security;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.micronaut.context.annotation.Value;

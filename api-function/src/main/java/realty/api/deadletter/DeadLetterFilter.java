@@ -1,4 +1,4 @@
-package realty.core.deadletter;
+package realty.api.deadletter;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;

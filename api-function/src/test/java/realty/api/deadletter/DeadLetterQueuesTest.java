@@ -1,4 +1,4 @@
-package realty.core.deadletter;
+package realty.api.deadletter;
 
 import com.rabbitmq.client.AMQP;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,14 @@
-package realty.core.security;
+package realty.api.security;
 
+import realty.core.security.Profile;
+import realty.core.security.Caller;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
-import static realty.core.security.PermissionMatrix.Action.*;
-import static realty.core.security.PermissionMatrix.Resource.*;
-import static realty.core.security.PermissionMatrix.Scope.*;
+import static realty.api.security.PermissionMatrix.Action.*;
+import static realty.api.security.PermissionMatrix.Resource.*;
+import static realty.api.security.PermissionMatrix.Scope.*;
 
 /**
  * The permission matrix of spec/domain.md §2.2, the one table the authorisation checks read and the

@@ -1,4 +1,4 @@
-package realty.core.deadletter;
+package realty.api.deadletter;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;

@@ -1,4 +1,4 @@
-package realty.core.deadletter;
+package realty.api.deadletter;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 

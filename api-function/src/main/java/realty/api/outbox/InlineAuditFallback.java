@@ -1,5 +1,6 @@
-package realty.core.audit;
+package realty.api.outbox;
 
+import realty.core.audit.AuditRecorder;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;

@@ -1,8 +1,11 @@
-package realty.core.outbox;
+package realty.api.outbox;
 
+import realty.core.outbox.Outbox;
+import realty.core.outbox.OutboxPublisher;
+import realty.core.outbox.EventRef;
+import realty.core.outbox.OutboxSettings;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
-import realty.core.audit.InlineAuditFallback;
 import realty.core.event.EventEnvelope;
 
 import java.sql.Connection;
