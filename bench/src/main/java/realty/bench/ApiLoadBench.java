@@ -3,7 +3,7 @@ package realty.bench;
 import io.micronaut.json.JsonMapper;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
-import realty.core.security.PasswordHasher;
+import realty.api.security.PasswordHasher;
 import realty.local.LocalSystem;
 
 import java.sql.PreparedStatement;

@@ -3,7 +3,7 @@ package realty.bench;
 import realty.core.broker.BrokerConnection;
 import realty.core.broker.BrokerUnavailableException;
 import realty.core.event.EventEnvelope;
-import realty.core.outbox.EventfulTransaction;
+import realty.api.outbox.EventfulTransaction;
 import realty.core.outbox.OutboxPublisher;
 import realty.local.LocalSystem;
 

@@ -1,15 +1,15 @@
 package realty.local.rbac;
 
-import realty.core.security.PermissionMatrix.Action;
-import realty.core.security.PermissionMatrix.Resource;
-import realty.core.security.PermissionMatrix.Scope;
+import realty.api.security.PermissionMatrix.Action;
+import realty.api.security.PermissionMatrix.Resource;
+import realty.api.security.PermissionMatrix.Scope;
 import realty.core.security.Profile;
 
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
-import static realty.core.security.PermissionMatrix.Resource.*;
+import static realty.api.security.PermissionMatrix.Resource.*;
 
 /**
  * spec/domain.md §2.2 transcribed by hand, independently of the code's PermissionMatrix: the tests

@@ -1,7 +1,7 @@
 package realty.local.rbac;
 
-import realty.core.security.PermissionMatrix.Action;
-import realty.core.security.PermissionMatrix.Resource;
+import realty.api.security.PermissionMatrix.Action;
+import realty.api.security.PermissionMatrix.Resource;
 import realty.core.security.Profile;
 import realty.local.TestSystem;
 import realty.local.rbac.PermissionMatrixTest.Target;

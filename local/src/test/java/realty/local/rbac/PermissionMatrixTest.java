@@ -4,10 +4,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import realty.core.security.PermissionMatrix;
-import realty.core.security.PermissionMatrix.Action;
-import realty.core.security.PermissionMatrix.Resource;
-import realty.core.security.PermissionMatrix.Scope;
+import realty.api.security.PermissionMatrix;
+import realty.api.security.PermissionMatrix.Action;
+import realty.api.security.PermissionMatrix.Resource;
+import realty.api.security.PermissionMatrix.Scope;
 import realty.core.security.Profile;
 import realty.local.TestSystem;
 
@@ -20,8 +20,8 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static realty.core.security.PermissionMatrix.Action.*;
-import static realty.core.security.PermissionMatrix.Resource.*;
+import static realty.api.security.PermissionMatrix.Action.*;
+import static realty.api.security.PermissionMatrix.Resource.*;
 
 /**
  * Walks every cell of spec/domain.md §2.2 against the real API with users of two companies: each
