@@ -1,5 +1,6 @@
 package realty.audit;
 
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import realty.core.audit.AuditRecorder;
 import realty.core.consumer.BatchEventHandler;
@@ -16,6 +17,7 @@ import java.util.Set;
  * {@link AuditRecorder} (which the API also uses for its inline fallback while the broker is down).
  */
 @Singleton
+@Named(Topology.AUDIT)
 public class AuditLogWriter implements BatchEventHandler {
     private final AuditRecorder recorder;
     private final Set<EventType> audited;

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.micronaut.json.JsonMapper;
 import realty.api.ApiFunction;
+import realty.local.LocalLambdaContext;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -88,7 +89,7 @@ final class Api {
 
     Response raw(String method, String path, String token, String body, String requestId) {
         APIGatewayV2HTTPResponse r = function.handleRequest(event(method, path, token, body, requestId),
-                new BenchContext("api-function", 300_000));
+                new LocalLambdaContext("api-function", 300_000));
         Map<String, String> headers = new LinkedHashMap<>();
         if (r.getHeaders() != null) {
             r.getHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));

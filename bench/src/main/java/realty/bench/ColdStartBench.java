@@ -1,6 +1,7 @@
 package realty.bench;
 
 import io.micronaut.json.JsonMapper;
+import realty.local.LocalLambdaContext;
 import realty.local.LocalSystem;
 
 import java.io.BufferedReader;
@@ -181,18 +182,18 @@ final class ColdStartBench {
                 "fits 512 MB", Report.atMost(hwm, 512), "", "-Xmx435m, SerialGC");
     }
 
-    /** ColdStartMain, its JSON reader, BenchContext and BareJvmMain, copied from this class path into a jar. */
+    /** ColdStartMain, its JSON reader, LocalLambdaContext and BareJvmMain, copied from this class path into a jar. */
     private static Path childJar(Path work) throws Exception {
         Path jar = work.resolve("coldstart-main.jar");
-        List<Class<?>> classes = List.of(ColdStartMain.class, ColdStartMain.Json.class, BenchContext.class, BareJvmMain.class);
+        List<Class<?>> classes = List.of(ColdStartMain.class, ColdStartMain.Json.class, LocalLambdaContext.class, BareJvmMain.class);
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
             List<String> names = new ArrayList<>();
             for (Class<?> c : classes) {
                 names.add(c.getName().replace('.', '/') + ".class");
             }
-            // anonymous inner classes (BenchContext's logger)
+            // anonymous inner classes (LocalLambdaContext's logger)
             for (int i = 1; i < 10; i++) {
-                names.add(BenchContext.class.getName().replace('.', '/') + "$" + i + ".class");
+                names.add(LocalLambdaContext.class.getName().replace('.', '/') + "$" + i + ".class");
             }
             for (String name : names) {
                 try (InputStream in = ColdStartBench.class.getClassLoader().getResourceAsStream(name)) {

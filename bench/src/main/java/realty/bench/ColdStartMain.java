@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.RabbitMQEvent;
+import realty.local.LocalLambdaContext;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -40,14 +41,14 @@ public final class ColdStartMain {
         RequestHandler handler = (RequestHandler) Class.forName(handlerClass).getDeclaredConstructor().newInstance();
         long initDone = System.currentTimeMillis();
         Object first = convert(Json.parse(lines.get(0)));
-        Object result = handler.handleRequest(first, new BenchContext(function, 60_000));
+        Object result = handler.handleRequest(first, new LocalLambdaContext(function, 60_000));
         long firstDone = System.currentTimeMillis();
         String firstStatus = status(result);
 
         Map<String, Integer> statuses = new TreeMap<>();
         long moreStart = System.nanoTime();
         for (int i = 1; i < lines.size(); i++) {
-            Object r = handler.handleRequest(convert(Json.parse(lines.get(i))), new BenchContext(function, 60_000));
+            Object r = handler.handleRequest(convert(Json.parse(lines.get(i))), new LocalLambdaContext(function, 60_000));
             statuses.merge(status(r), 1, Integer::sum);
         }
         double moreMs = (System.nanoTime() - moreStart) / 1e6;

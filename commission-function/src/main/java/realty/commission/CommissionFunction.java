@@ -1,31 +1,19 @@
 package realty.commission;
 
 import io.micronaut.context.ApplicationContext;
-import jakarta.inject.Inject;
-import realty.core.consumer.EventHandler;
 import realty.core.consumer.QueueFunction;
 import realty.core.topology.Topology;
 
-/** Lambda handler for {@code commission_events}. */
+/**
+ * Lambda handler for {@code commission_events}: commission splits of bulk sales. Only a name for the
+ * generic {@link QueueFunction}, the handler string of Terraform and SAM; the work is done by the {@code @Named("commission")} event handler of this module.
+ */
 public class CommissionFunction extends QueueFunction {
-    @Inject
-    protected CommissionHandler handler;
-
     public CommissionFunction() {
-        super();
+        super(Topology.COMMISSION);
     }
 
     public CommissionFunction(ApplicationContext context) {
-        super(context);
-    }
-
-    @Override
-    protected String function() {
-        return Topology.COMMISSION;
-    }
-
-    @Override
-    protected EventHandler handler() {
-        return handler;
+        super(context, Topology.COMMISSION);
     }
 }

@@ -1,5 +1,6 @@
 package realty.commission;
 
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import realty.core.commission.CommissionSplitter;
 import realty.core.commission.SaleToSplit;
@@ -31,6 +32,7 @@ import java.util.UUID;
  * already has a transaction. A redelivered or replayed event therefore writes and emits nothing.
  */
 @Singleton
+@Named(Topology.COMMISSION)
 public class CommissionHandler implements EventHandler {
     private static final Actor ACTOR = Actor.system(Topology.COMMISSION);
     private static final String PENDING_SALES = """

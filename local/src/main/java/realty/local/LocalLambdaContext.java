@@ -8,13 +8,16 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** The Lambda {@link Context} a local invocation gets: a request id, a name and a time budget. */
-final class LocalLambdaContext implements Context {
+/**
+ * The Lambda {@link Context} a local invocation gets: a request id, a name and a time budget. Only JDK
+ * and aws-lambda-java-core types: the cold-start benchmark also runs it inside a function's jar.
+ */
+public final class LocalLambdaContext implements Context {
     private final String functionName;
     private final String requestId = UUID.randomUUID().toString();
     private final long deadline;
 
-    LocalLambdaContext(String functionName, long timeoutMillis) {
+    public LocalLambdaContext(String functionName, long timeoutMillis) {
         this.functionName = functionName;
         this.deadline = System.currentTimeMillis() + timeoutMillis;
     }

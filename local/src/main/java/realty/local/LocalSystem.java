@@ -9,14 +9,12 @@ import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import realty.api.ApiFunction;
-import realty.audit.AuditFunction;
-import realty.commission.CommissionFunction;
 import realty.core.broker.BrokerUnavailableException;
 import realty.core.config.FunctionContexts;
+import realty.core.consumer.QueueFunction;
 import realty.core.topology.Topology;
 import realty.core.topology.TopologyDeclarer;
 import realty.core.topology.WorkQueue;
-import realty.notification.NotificationFunction;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,13 +109,7 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private static RequestHandler<RabbitMQEvent, ?> realQueueFunction(ApplicationContext ctx) {
-        String function = ctx.getRequiredProperty("realty.function", String.class);
-        return switch (function) {
-            case Topology.AUDIT -> new AuditFunction(ctx);
-            case Topology.COMMISSION -> new CommissionFunction(ctx);
-            case Topology.NOTIFICATION -> new NotificationFunction(ctx);
-            default -> throw new IllegalArgumentException("no queue function " + function);
-        };
+        return new QueueFunction(ctx, ctx.getRequiredProperty("realty.function", String.class));
     }
 
     private ApplicationContext start(String function, Map<String, Object> properties) {

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import realty.audit.AuditFunction;
-import realty.audit.AuditLogWriter;
 import realty.core.consumer.EventHandler;
 import realty.core.consumer.HandlerContext;
 import realty.core.event.Actor;
@@ -62,7 +61,7 @@ class FoundationFlowTest {
 
         @Override
         protected EventHandler handler() {
-            AuditLogWriter real = writer;
+            EventHandler real = super.handler();
             return new EventHandler() {
                 @Override
                 public Set<EventType> handledTypes() {

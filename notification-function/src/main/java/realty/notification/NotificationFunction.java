@@ -1,31 +1,19 @@
 package realty.notification;
 
 import io.micronaut.context.ApplicationContext;
-import jakarta.inject.Inject;
-import realty.core.consumer.EventHandler;
 import realty.core.consumer.QueueFunction;
 import realty.core.topology.Topology;
 
-/** Lambda handler for {@code notification_events}. */
+/**
+ * Lambda handler for {@code notification_events}: e-mail and webhooks. Only a name for the generic
+ * {@link QueueFunction}, the handler string of Terraform and SAM; the work is done by the {@code @Named("notification")} event handler of this module.
+ */
 public class NotificationFunction extends QueueFunction {
-    @Inject
-    protected NotificationHandler handler;
-
     public NotificationFunction() {
-        super();
+        super(Topology.NOTIFICATION);
     }
 
     public NotificationFunction(ApplicationContext context) {
-        super(context);
-    }
-
-    @Override
-    protected String function() {
-        return Topology.NOTIFICATION;
-    }
-
-    @Override
-    protected EventHandler handler() {
-        return handler;
+        super(context, Topology.NOTIFICATION);
     }
 }

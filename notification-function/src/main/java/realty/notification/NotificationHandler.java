@@ -1,5 +1,6 @@
 package realty.notification;
 
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import realty.core.consumer.EventHandler;
 import realty.core.consumer.HandlerContext;
@@ -20,6 +21,7 @@ import java.util.Set;
  * twice.
  */
 @Singleton
+@Named(Topology.NOTIFICATION)
 public class NotificationHandler implements EventHandler {
     private final MailDispatcher mail;
     private final WebhookDispatcher webhooks;

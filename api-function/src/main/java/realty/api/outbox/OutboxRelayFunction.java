@@ -11,6 +11,7 @@ import realty.api.ApiFunction;
 import realty.core.broker.BrokerUnavailableException;
 import realty.core.config.FunctionContexts;
 import realty.api.security.RefusalAudit;
+import realty.core.observability.EventMetrics;
 import realty.core.outbox.OutboxPublisher;
 
 /**
@@ -25,6 +26,8 @@ public class OutboxRelayFunction extends MicronautRequestHandler<ScheduledEvent,
     protected OutboxPublisher outbox;
     @Inject
     protected RefusalAudit refusals;
+    @Inject
+    protected EventMetrics metrics;
 
     public OutboxRelayFunction() {
         super();
@@ -43,13 +46,15 @@ public class OutboxRelayFunction extends MicronautRequestHandler<ScheduledEvent,
     public String execute(ScheduledEvent input) {
         // Summaries of closed refusal windows (security.access_denied beyond the per-source limit)
         // are written as outbox events first, so this same run publishes them.
-        int summaries = refusals.sweep();
         try {
+            int summaries = refusals.sweep();
             int published = outbox.relayPending();
             LOG.info("outbox relay published {} pending events ({} refusal summaries)", published, summaries);
             return "published " + published;
         } catch (BrokerUnavailableException e) {
             throw new IllegalStateException("outbox relay: " + e.getMessage(), e);
+        } finally {
+            metrics.flush(); // the invocation ends here: its metrics go out as one EMF record
         }
     }
 }

@@ -36,4 +36,9 @@ public final class HandlerContext {
     List<EventEnvelope> emitted() {
         return emitted;
     }
+
+    /** The handler's work was rolled back: what it emitted never happened either. */
+    void discardEmitted() {
+        emitted.clear();
+    }
 }

@@ -2,51 +2,82 @@ package realty.core.consumer;
 
 import com.amazonaws.services.lambda.runtime.events.RabbitMQEvent;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.context.ApplicationContextBuilder;
+import io.micronaut.function.aws.LambdaApplicationContextBuilder;
 import io.micronaut.function.aws.MicronautRequestHandler;
-import jakarta.inject.Inject;
+import io.micronaut.inject.qualifiers.Qualifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import realty.core.config.FunctionContexts;
+import realty.core.observability.EventMetrics;
 import realty.core.topology.Topology;
-import realty.core.topology.WorkQueue;
 
 /**
- * The Lambda handler of a queue function: decode the batch, hand it to the {@link ConsumerRuntime}
- * with this function's {@link EventHandler}, return. Throwing fails the invocation, and the
- * RabbitMQ event source then redelivers the whole batch.
+ * The one Lambda handler of every queue function, configured by the function's name: it finds the
+ * {@link EventHandler} bean {@code @Named} after the function, hands each batch to a
+ * {@link RabbitMQBatchMessageHandler}, flushes the invocation's metrics and returns. A function
+ * module holds only its handler (and its observers); its named subclass of this class exists so
+ * that the handler string of Terraform and SAM says which jar and which queue it is.
+ *
+ * <p>Failing the invocation is the only way to have the Amazon MQ event source redeliver a batch
+ * (https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html), so {@link BatchResult.Redeliver}
+ * becomes a {@link BatchFailedException} here.
  */
-public abstract class QueueFunction extends MicronautRequestHandler<RabbitMQEvent, Void> {
+public class QueueFunction extends MicronautRequestHandler<RabbitMQEvent, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(QueueFunction.class);
 
-    @Inject
-    protected ConsumerRuntime runtime;
-    @Inject
-    protected Topology topology;
+    private final String function;
+    private volatile RabbitMQBatchMessageHandler batchHandler;
 
-    protected QueueFunction() {
-        super();
+    /** In Lambda: a context of its own, with {@code function} as its environment. */
+    protected QueueFunction(String function) {
+        super(FunctionContexts.configure(new LambdaApplicationContextBuilder(), function));
+        this.function = function;
     }
 
-    protected QueueFunction(ApplicationContext context) {
+    /** Locally and in tests: the function on a context started for it ({@link FunctionContexts#start}). */
+    public QueueFunction(ApplicationContext context, String function) {
         super(context);
+        this.function = function;
     }
 
     /** The consumer name, e.g. {@code audit}; also the Micronaut environment of the function. */
-    protected abstract String function();
+    public String function() {
+        return function;
+    }
 
-    protected abstract EventHandler handler();
+    /** The function's handler: the {@link EventHandler} bean named after it. Tests wrap it. */
+    protected EventHandler handler() {
+        return applicationContext.getBean(EventHandler.class, Qualifiers.byName(function));
+    }
 
-    @Override
-    protected ApplicationContextBuilder newApplicationContextBuilder() {
-        return FunctionContexts.configure(super.newApplicationContextBuilder(), function());
+    /** The per-message hooks and strategy of the loop; a function may add hooks here. */
+    protected BatchMessageHandlerBuilder configure(BatchMessageHandlerBuilder builder) {
+        return builder;
     }
 
     @Override
     public Void execute(RabbitMQEvent event) {
-        WorkQueue queue = topology.queueOfFunction(function());
-        BatchReport report = runtime.process(event, queue, handler());
-        LOG.debug("{} batch: {}", function(), report);
-        return null;
+        try {
+            BatchResult result = batchHandler().processBatch(event);
+            if (result instanceof BatchResult.Redeliver r) {
+                throw new BatchFailedException(r.reason(), r.cause());
+            }
+            LOG.debug("{} batch: {}", function, ((BatchResult.Committed) result).report());
+            return null;
+        } finally {
+            // The invocation ends here: its metrics go out as one EMF record, whatever happened.
+            applicationContext.getBean(EventMetrics.class).flush();
+        }
+    }
+
+    private RabbitMQBatchMessageHandler batchHandler() {
+        RabbitMQBatchMessageHandler h = batchHandler;
+        if (h == null) {
+            // Built on first use, not in the constructor: a subclass's handler() may read its own fields.
+            h = configure(applicationContext.getBean(BatchMessageHandlerBuilder.class))
+                    .buildWithEventHandler(applicationContext.getBean(Topology.class).queueOfFunction(function), handler());
+            batchHandler = h;
+        }
+        return h;
     }
 }

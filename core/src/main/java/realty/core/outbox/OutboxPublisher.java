@@ -86,8 +86,6 @@ public class OutboxPublisher {
             brokerWasDown = true;
             LOG.warn("events left pending for the relay: {}", e.getMessage());
             return List.of();
-        } finally {
-            metrics.flush();
         }
     }
 
@@ -117,7 +115,6 @@ public class OutboxPublisher {
             return relayAll();
         } finally {
             measureBacklog();
-            metrics.flush();
         }
     }
 

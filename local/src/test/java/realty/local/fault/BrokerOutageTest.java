@@ -61,7 +61,7 @@ class BrokerOutageTest {
 
         @Override
         protected EventHandler handler() {
-            return holding(writer, SEEN);
+            return holding(super.handler(), SEEN);
         }
     }
 
@@ -74,7 +74,7 @@ class BrokerOutageTest {
 
         @Override
         protected EventHandler handler() {
-            return holding(handler, SEEN);
+            return holding(super.handler(), SEEN);
         }
     }
 
@@ -87,7 +87,7 @@ class BrokerOutageTest {
 
         @Override
         protected EventHandler handler() {
-            return holding(handler, SEEN);
+            return holding(super.handler(), SEEN);
         }
     }
 

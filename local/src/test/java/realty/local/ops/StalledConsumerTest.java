@@ -39,7 +39,7 @@ class StalledConsumerTest {
 
         @Override
         protected EventHandler handler() {
-            return new HookedHandler(writer, (event, context) -> {
+            return new HookedHandler(super.handler(), (event, context) -> {
                 if (String.valueOf(event.payload().get("email")).startsWith("stuck")) {
                     STUCK.countDown();
                     assertTrue(RELEASE.await(60, TimeUnit.SECONDS));

@@ -42,7 +42,7 @@ public class SwitchableAuditFunction extends AuditFunction {
 
     @Override
     protected EventHandler handler() {
-        return new HookedHandler(writer, (event, context) -> {
+        return new HookedHandler(super.handler(), (event, context) -> {
             String email = String.valueOf(event.payload().get("email"));
             if (email.startsWith("broken") && faults.broken.get()) {
                 throw new IllegalStateException("simulated: the audit store is unavailable");

@@ -51,7 +51,7 @@ class BulkSaleFlowTest {
 
         @Override
         protected EventHandler handler() {
-            return new HookedHandler(handler, (event, context) -> {
+            return new HookedHandler(super.handler(), (event, context) -> {
                 if (event.correlationId() != null && event.correlationId().startsWith(POISON)) {
                     throw new IllegalStateException("simulated failure on attempt " + context.attempt());
                 }
