@@ -46,7 +46,6 @@ class CommissionFunctionTest implements TestPropertyProvider {
     private final UUID company = UUID.randomUUID();
     private final UUID agent = UUID.randomUUID();
     private final UUID prospector = UUID.randomUUID();
-    private final UUID property = UUID.randomUUID();
 
     /** The pool itself: the injected DataSource hands out connections only inside a transaction. */
     private DataSource db() {
@@ -66,8 +65,6 @@ class CommissionFunctionTest implements TestPropertyProvider {
         sql("INSERT INTO companies (id, name, prospector_share_percent) VALUES (?, 'Commission Agency', 30)", company);
         sql("INSERT INTO agents (id, company_id, name) VALUES (?, ?, 'Agent')", agent, company);
         sql("INSERT INTO agents (id, company_id, name) VALUES (?, ?, 'Prospector')", prospector, company);
-        sql("INSERT INTO properties (id, company_id, reference_code, title, type, price, agent_id, prospector_id, created_by) "
-                + "VALUES (?, ?, 'REF-1', 'House', 'house', 500000, ?, ?, 'test')", property, company, agent, prospector);
         sql("INSERT INTO commission_rules (id, company_id, agent_id, transaction_type, structure, percentage, valid_from, created_by) "
                 + "VALUES (?, ?, ?, 'sale', 'percentage', 6, DATE '2020-01-01', 'test')", UUID.randomUUID(), company, agent);
     }
@@ -81,7 +78,12 @@ class CommissionFunctionTest implements TestPropertyProvider {
         }
     }
 
+    /** A completed sale (of a property of its own: one completed sale per property) waiting for its split. */
     private UUID pendingSale(String price) throws Exception {
+        UUID property = UUID.randomUUID();
+        sql("INSERT INTO properties (id, company_id, reference_code, title, type, price, agent_id, prospector_id, created_by) "
+                + "VALUES (?, ?, ?, 'House', 'house', ?, ?, ?, 'test')", property, company, "REF-" + property,
+                new BigDecimal(price), agent, prospector);
         UUID sale = UUID.randomUUID();
         sql("INSERT INTO sales (id, company_id, property_id, sale_price, sale_date, buyer_name, agent_id, prospector_id, "
                 + "commission_status, created_by) VALUES (?, ?, ?, ?, CURRENT_DATE, 'Buyer', ?, ?, 'pending', 'test')",

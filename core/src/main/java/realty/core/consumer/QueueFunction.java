@@ -32,6 +32,8 @@ public class QueueFunction extends MicronautRequestHandler<RabbitMQEvent, Void> 
     protected QueueFunction(String function) {
         super(FunctionContexts.configure(new LambdaApplicationContextBuilder(), function));
         this.function = function;
+        // As MicronautRequestHandler's own no-argument path does: close the context (pool, broker) on shutdown.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, function + "-context-close"));
     }
 
     /** Locally and in tests: the function on a context started for it ({@link FunctionContexts#start}). */

@@ -1,0 +1,70 @@
+package realty.audit;
+
+import com.amazonaws.services.lambda.runtime.events.RabbitMQEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import realty.core.event.Actor;
+import realty.core.event.AggregateRef;
+import realty.core.event.EventCodec;
+import realty.core.event.EventEnvelope;
+import realty.core.event.EventType;
+import realty.localinfra.FunctionTestProperties;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The constructor Lambda calls (no arguments): the function builds its own context, in the
+ * {@code audit} environment, and handles a batch. Configuration comes from system properties here
+ * where Lambda gives environment variables.
+ */
+class AuditFunctionLambdaEntryTest {
+    private final Map<String, String> properties = FunctionTestProperties.withNewVirtualHost("audit-lambda-entry");
+
+    @AfterEach
+    void clear() {
+        properties.keySet().forEach(System::clearProperty);
+    }
+
+    @Test
+    void theLambdaEntryPointStartsItsOwnAuditContextAndWritesTheAuditRow() throws Exception {
+        properties.forEach(System::setProperty);
+        String user = UUID.randomUUID().toString();
+        EventEnvelope e = EventEnvelope.create(EventType.USER_CREATED, UUID.randomUUID(), Actor.system("test"), "req-" + user,
+                null, new AggregateRef("user", user), Map.of("userId", user));
+
+        try (AuditFunction function = new AuditFunction()) {
+            assertEquals(true, function.getApplicationContext().getEnvironment().getActiveNames().contains("audit"));
+            RabbitMQEvent.BasicProperties p = new RabbitMQEvent.BasicProperties();
+            p.setMessageId(e.id().toString());
+            p.setType(e.type());
+            RabbitMQEvent.RabbitMessage m = new RabbitMQEvent.RabbitMessage();
+            m.setBasicProperties(p);
+            byte[] body = function.getApplicationContext().getBean(EventCodec.class).encode(e);
+            m.setData(Base64.getEncoder().encodeToString(body));
+            RabbitMQEvent event = new RabbitMQEvent();
+            event.setEventSource("aws:rmq");
+            event.setRmqMessagesByQueue(Map.of("audit_events::/", List.of(m)));
+
+            function.handleRequest(event, null);
+        }
+
+        try (Connection c = DriverManager.getConnection(properties.get("datasources.default.url"),
+                properties.get("datasources.default.username"), properties.get("datasources.default.password"));
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM audit_logs WHERE event_id = ?")) {
+            ps.setObject(1, e.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(1, rs.getLong(1));
+            }
+        }
+    }
+}
