@@ -17,6 +17,10 @@ import java.util.function.Consumer;
  * {@code BatchMessageHandlerBuilder}: optional success and failure hooks, a batch strategy (by
  * default the fastest one that is safe for the handler) and a listener (by default logs and
  * metrics). A prototype bean: every injection point gets a fresh builder.
+ *
+ * <p>Hooks run after the batch's outcomes are committed, so they never see a success that was
+ * rolled back. A hook that throws fails the invocation and the batch comes back: its processed
+ * messages are then skipped as duplicates, its failed ones tried again.
  */
 @Prototype
 public class BatchMessageHandlerBuilder {
