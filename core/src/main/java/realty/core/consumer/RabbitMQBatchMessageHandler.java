@@ -30,9 +30,10 @@ import java.util.function.Consumer;
  * Runs one queue function's {@link EventHandler} over a {@code RabbitMQEvent} batch, giving every
  * message its own outcome. Built by {@link BatchMessageHandlerBuilder}; immutable.
  *
- * <p>Lambda's Amazon MQ event source has no partial-batch response: "Lambda processes the records
- * in the batch and, if the function returns an error, retries the entire batch"
- * (https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html). So the outcomes are kept here
+ * <p>Lambda's Amazon MQ event source has no partial-batch response (unlike SQS): a failed invocation
+ * brings the whole batch back, and "Lambda event source mappings process each event at least once,
+ * and duplicate processing of records can occur" (https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html).
+ * So the outcomes are kept here
  * instead: the batch runs in one database transaction, where {@code consumer_outcomes} is locked
  * first (a redelivered message that already succeeded is a duplicate, skipped) and written last,
  * together with the handler's effects and the events it emitted (outbox). A failed message is
