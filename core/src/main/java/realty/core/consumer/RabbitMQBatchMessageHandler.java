@@ -33,9 +33,8 @@ import java.util.function.Consumer;
  * <p>Lambda's Amazon MQ event source has no partial-batch response (unlike SQS): a failed invocation
  * brings the whole batch back, and "Lambda event source mappings process each event at least once,
  * and duplicate processing of records can occur" (https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html).
- * So the outcomes are kept here
- * instead: the batch runs in one database transaction, where {@code consumer_outcomes} is locked
- * first (a redelivered message that already succeeded is a duplicate, skipped) and written last,
+ * So the outcomes are kept here instead: the batch runs in one database transaction, where
+ * {@code consumer_outcomes} is locked first (a redelivered message that already succeeded is a duplicate, skipped) and written last,
  * together with the handler's effects and the events it emitted (outbox). A failed message is
  * undone on its own by the {@link BatchStrategy} and, after the commit, republished to a delay tier
  * or the dead-letter queue by the {@link FailureRecoverer}. Only when the outcomes cannot be
