@@ -10,6 +10,7 @@ import realty.core.broker.EventPublisher;
 import realty.core.broker.OutgoingMessage;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.UnreadablePayload;
 import realty.core.observability.EventLog;
 import realty.core.observability.EventMetrics;
 import realty.core.outbox.Outbox;
@@ -246,6 +247,9 @@ public class ConsumerRuntime {
         }
         if (e.version() < 1 || e.version() > type.get().version()) {
             throw new PermanentFailureException("unsupported version " + e.version() + " of " + e.type());
+        }
+        if (e.payload() instanceof UnreadablePayload unreadable) {
+            throw new PermanentFailureException(unreadable.reason());
         }
     }
 
