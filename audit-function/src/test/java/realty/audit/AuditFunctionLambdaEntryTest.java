@@ -8,6 +8,7 @@ import realty.core.event.AggregateRef;
 import realty.core.event.EventCodec;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.UserCreated;
 import realty.localinfra.FunctionTestProperties;
 
 import java.sql.Connection;
@@ -39,7 +40,7 @@ class AuditFunctionLambdaEntryTest {
         properties.forEach(System::setProperty);
         String user = UUID.randomUUID().toString();
         EventEnvelope e = EventEnvelope.create(EventType.USER_CREATED, UUID.randomUUID(), Actor.system("test"), "req-" + user,
-                null, new AggregateRef("user", user), Map.of("userId", user));
+                null, new AggregateRef("user", user), new UserCreated(UUID.fromString(user), user + "@example.com", null, null, List.of(), List.of()));
 
         try (AuditFunction function = new AuditFunction()) {
             assertEquals(true, function.getApplicationContext().getEnvironment().getActiveNames().contains("audit"));

@@ -14,6 +14,7 @@ import realty.core.event.AggregateRef;
 import realty.core.event.EventCodec;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.UserCreated;
 import realty.core.observability.EventMetrics;
 import realty.core.topology.Topology;
 import realty.core.topology.TopologyDeclarer;
@@ -70,7 +71,7 @@ class AuditFunctionMetricsTest implements TestPropertyProvider {
     private RabbitMQEvent oneUserCreated() {
         String user = UUID.randomUUID().toString();
         EventEnvelope e = EventEnvelope.create(EventType.USER_CREATED, UUID.randomUUID(), Actor.system("test"), "req-" + user,
-                null, new AggregateRef("user", user), Map.of("userId", user));
+                null, new AggregateRef("user", user), new UserCreated(UUID.fromString(user), user + "@example.com", null, null, List.of(), List.of()));
         RabbitMQEvent.BasicProperties p = new RabbitMQEvent.BasicProperties();
         p.setMessageId(e.id().toString());
         p.setType(e.type());

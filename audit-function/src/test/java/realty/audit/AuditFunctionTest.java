@@ -14,6 +14,7 @@ import realty.core.event.AggregateRef;
 import realty.core.event.EventCodec;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.UserCreated;
 import realty.core.topology.Topology;
 import realty.core.topology.TopologyDeclarer;
 import realty.localinfra.FunctionTestProperties;
@@ -63,7 +64,7 @@ class AuditFunctionTest implements TestPropertyProvider {
     private EventEnvelope userCreated() {
         String user = UUID.randomUUID().toString();
         return EventEnvelope.create(EventType.USER_CREATED, company, Actor.system("test"), "req-" + user, null,
-                new AggregateRef("user", user), Map.of("userId", user));
+                new AggregateRef("user", user), new UserCreated(UUID.fromString(user), user + "@example.com", null, null, List.of(), List.of()));
     }
 
     private RabbitMQEvent batch(List<EventEnvelope> events) {

@@ -4,6 +4,7 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.UserCreated;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,13 +18,8 @@ final class Envelopes {
 
     static EventEnvelope userCreated(UUID company, String correlationId, int i) {
         UUID user = UUID.randomUUID();
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("userId", user.toString());
-        payload.put("email", "bench-" + i + "-" + user.toString().substring(0, 8) + "@bench.realty.dev");
-        payload.put("name", "Bench user " + i);
-        payload.put("locale", "pt-BR");
-        payload.put("profiles", List.of("agent"));
-        payload.put("companyIds", List.of(company.toString()));
+        UserCreated payload = new UserCreated(user, "bench-" + i + "-" + user.toString().substring(0, 8) + "@bench.realty.dev",
+                "Bench user " + i, "pt-BR", List.of("agent"), List.of(company));
         return EventEnvelope.create(EventType.USER_CREATED, company,
                 new Actor("bench", List.of("owner"), null, "127.0.0.1", "realty-bench"), correlationId, null,
                 new AggregateRef("user", user.toString()), payload);

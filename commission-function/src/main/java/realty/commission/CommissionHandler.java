@@ -11,13 +11,13 @@ import realty.core.consumer.PermanentFailureException;
 import realty.core.event.Actor;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.CommissionSplitRequested;
 import realty.core.tenancy.TenantJdbc;
 import realty.core.tenancy.TenantScope;
 import realty.core.topology.Topology;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -91,18 +91,11 @@ public class CommissionHandler implements EventHandler {
     }
 
     private static List<UUID> saleIds(EventEnvelope event) throws PermanentFailureException {
-        Object raw = event.payload() == null ? null : event.payload().get("saleIds");
-        if (!(raw instanceof List<?> list) || list.isEmpty()) {
+        CommissionSplitRequested payload = event.payloadAs(CommissionSplitRequested.class)
+                .orElseThrow(() -> new PermanentFailureException(event.payloadProblem(CommissionSplitRequested.class)));
+        if (payload.saleIds().isEmpty()) {
             throw new PermanentFailureException("commission.split.requested without saleIds");
         }
-        List<UUID> ids = new ArrayList<>(list.size());
-        for (Object o : list) {
-            try {
-                ids.add(UUID.fromString(String.valueOf(o)));
-            } catch (IllegalArgumentException e) {
-                throw new PermanentFailureException("commission.split.requested with an invalid sale id: " + o, e);
-            }
-        }
-        return ids;
+        return payload.saleIds();
     }
 }

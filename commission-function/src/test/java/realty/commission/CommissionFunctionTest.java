@@ -14,6 +14,7 @@ import realty.core.event.AggregateRef;
 import realty.core.event.EventCodec;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.CommissionSplitRequested;
 import realty.core.topology.Topology;
 import realty.core.topology.TopologyDeclarer;
 import realty.localinfra.FunctionTestProperties;
@@ -94,7 +95,7 @@ class CommissionFunctionTest implements TestPropertyProvider {
     private RabbitMQEvent splitRequested(List<UUID> sales) {
         EventEnvelope e = EventEnvelope.create(EventType.COMMISSION_SPLIT_REQUESTED, company, Actor.system("test"), "req-split",
                 null, new AggregateRef("sale-bulk", UUID.randomUUID().toString()),
-                Map.of("saleIds", sales.stream().map(UUID::toString).toList()));
+                new CommissionSplitRequested(sales.size(), sales));
         RabbitMQEvent.BasicProperties p = new RabbitMQEvent.BasicProperties();
         p.setMessageId(e.id().toString());
         p.setType(e.type());

@@ -10,6 +10,7 @@ import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.topology.Topology;
+import realty.core.event.payload.UserCreated;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +40,8 @@ class AuditBatchTest {
     private EventEnvelope event(int version) {
         String user = UUID.randomUUID().toString();
         return new EventEnvelope(UUID.randomUUID(), EventType.USER_CREATED.typeName(), version, Instant.now(), company,
-                Actor.system("test"), "req-batch", null, new AggregateRef("user", user), Map.of("userId", user));
+                Actor.system("test"), "req-batch", null, new AggregateRef("user", user),
+                new UserCreated(UUID.fromString(user), "batch@x.dev", null, null, List.of(), List.of()));
     }
 
     private void deliver(List<EventEnvelope> events) {

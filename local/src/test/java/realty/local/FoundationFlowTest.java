@@ -22,6 +22,7 @@ import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.topology.Topology;
+import realty.core.event.payload.UserCreated;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -75,7 +76,7 @@ class FoundationFlowTest {
 
                 @Override
                 public void handle(EventEnvelope event, HandlerContext context) throws Exception {
-                    Object email = event.payload().get("email");
+                    Object email = event.payloadAs(UserCreated.class).map(UserCreated::email).orElse(null);
                     if (email != null && email.toString().startsWith("flaky") && context.attempt() <= 2) {
                         throw new IllegalStateException("simulated outage on attempt " + context.attempt());
                     }
@@ -213,7 +214,8 @@ class FoundationFlowTest {
         EventEnvelope first = userCreated("first");
         EventEnvelope second = userCreated("second");
         EventEnvelope future = new EventEnvelope(UUID.randomUUID(), "user.created", 99, Instant.now(), UUID.fromString(companyA),
-                Actor.system("test"), "req-future", null, new AggregateRef("user", UUID.randomUUID().toString()), Map.of());
+                Actor.system("test"), "req-future", null, new AggregateRef("user", UUID.randomUUID().toString()),
+                new UserCreated(UUID.randomUUID(), "future@x.dev", null, null, List.of(), List.of()));
         RabbitMQEvent event = batch(message(first.id().toString(), encode(first)), message(future.id().toString(), encode(future)),
                 message(second.id().toString(), encode(second)));
 
@@ -275,7 +277,7 @@ class FoundationFlowTest {
     private EventEnvelope userCreated(String label) {
         UUID user = UUID.randomUUID();
         return EventEnvelope.create(EventType.USER_CREATED, UUID.fromString(companyA), Actor.system("test"), "req-" + label, null,
-                new AggregateRef("user", user.toString()), Map.of("userId", user.toString(), "email", label + "@x.dev"));
+                new AggregateRef("user", user.toString()), new UserCreated(user, label + "@x.dev", null, null, List.of(), List.of()));
     }
 
     private byte[] encode(EventEnvelope e) {

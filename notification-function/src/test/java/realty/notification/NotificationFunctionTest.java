@@ -20,6 +20,7 @@ import realty.core.event.AggregateRef;
 import realty.core.event.EventCodec;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.UserCreated;
 import realty.core.topology.Topology;
 import realty.core.topology.TopologyDeclarer;
 import realty.localinfra.FunctionTestProperties;
@@ -89,7 +90,7 @@ class NotificationFunctionTest implements TestPropertyProvider {
     private RabbitMQEvent userCreated(String email) {
         String user = UUID.randomUUID().toString();
         EventEnvelope e = EventEnvelope.create(EventType.USER_CREATED, company, Actor.system("test"), "req-" + user, null,
-                new AggregateRef("user", user), Map.of("userId", user, "email", email, "name", "New User", "locale", "en"));
+                new AggregateRef("user", user), new UserCreated(UUID.fromString(user), email, "New User", "en", List.of(), List.of()));
         RabbitMQEvent.BasicProperties p = new RabbitMQEvent.BasicProperties();
         p.setMessageId(e.id().toString());
         p.setType(e.type());

@@ -19,6 +19,7 @@ import realty.api.deadletter.DeadLetterQueues;
 import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
+import realty.core.event.payload.DeadLetterActioned;
 import realty.core.security.Caller;
 import realty.core.topology.Topology;
 import realty.core.topology.WorkQueue;
@@ -30,7 +31,6 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -191,14 +191,8 @@ public class DeadLetterReplayer {
     }
 
     private static EventEnvelope auditEvent(UUID actionId, String action, DeadLetter d, Caller caller, RequestInfo request) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("actionId", actionId.toString());
-        payload.put("queue", d.queue());
-        payload.put("workQueue", d.workQueue());
-        payload.put("messageId", d.id());
-        payload.put("eventType", d.eventType());
-        payload.put("failureKind", d.failureKind());
-        payload.put("error", d.error());
+        DeadLetterActioned payload = new DeadLetterActioned(actionId, d.queue(), d.workQueue(), d.id(), d.eventType(),
+                d.failureKind(), d.error());
         Actor actor = new Actor(caller.actorId(), caller.profileCodes(), null, request.sourceIp(), request.userAgent());
         // Not an event of the catalogue and never published: an envelope only to give the audit row its shape.
         return new EventEnvelope(UUID.randomUUID(), "REPLAY".equals(action) ? REPLAYED : DISCARDED, 1, Instant.now(), null,

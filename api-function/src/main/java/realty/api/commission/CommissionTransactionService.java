@@ -15,6 +15,9 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.CommissionCancelled;
+import realty.core.event.payload.CommissionPaid;
+import realty.core.event.payload.EventPayload;
 import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
 import realty.api.security.PermissionMatrix.Action;
@@ -30,7 +33,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,14 +131,11 @@ public class CommissionTransactionService {
             jdbc.update(c, scope, action == Action.PAY ? PAY : CANCEL, caller.actorId(), id);
             TransactionView after = find(c, caller, Scope.CO, id, false).orElseThrow();
             List<UUID> recipients = jdbc.list(c, scope, USER_OF_AGENT, rs -> rs.getObject(1, UUID.class), after.agentId());
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("transactionId", id.toString());
-            payload.put("saleId", after.saleId().toString());
-            payload.put("agentId", after.agentId().toString());
-            payload.put("role", after.role());
-            payload.put("amount", after.amount().toPlainString());
-            payload.put("paymentStatus", after.paymentStatus());
-            payload.put("recipientUserIds", recipients.stream().map(UUID::toString).toList());
+            EventPayload payload = action == Action.PAY
+                    ? new CommissionPaid(id, after.saleId(), after.agentId(), after.role(), after.amount().toPlainString(),
+                            after.paymentStatus(), recipients)
+                    : new CommissionCancelled(id, after.saleId(), after.agentId(), after.role(), after.amount().toPlainString(),
+                            after.paymentStatus(), recipients);
             EventEnvelope event = EventEnvelope.create(action == Action.PAY ? EventType.COMMISSION_PAID : EventType.COMMISSION_CANCELLED,
                     after.companyId(), actor(caller, info), info.requestId(), null,
                     new AggregateRef("commission_transaction", id.toString()), payload);

@@ -10,6 +10,7 @@ import realty.api.web.RequestInfo;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.PropertyAssignmentChanged;
 import realty.core.outbox.EventRef;
 import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
@@ -21,7 +22,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -144,11 +144,7 @@ public class AssignmentService {
 
     private static EventEnvelope event(UUID company, UUID propertyId, UUID agentId, String responsibility, String change,
                                        Caller caller, RequestInfo info) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("propertyId", propertyId.toString());
-        payload.put("agentId", agentId.toString());
-        payload.put("responsibility", responsibility);
-        payload.put("change", change);
+        PropertyAssignmentChanged payload = new PropertyAssignmentChanged(propertyId, agentId, responsibility, change);
         return EventEnvelope.create(EventType.PROPERTY_ASSIGNMENT_CHANGED, company, PropertyService.actor(caller, info), info.requestId(),
                 null, new AggregateRef("property", propertyId.toString()), payload);
     }

@@ -13,6 +13,8 @@ import realty.api.web.RequestInfo;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.PropertiesImported;
+import realty.core.event.payload.PropertyCreated;
 import realty.core.outbox.EventRef;
 import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
@@ -234,19 +236,12 @@ public class PropertyImport {
     private static List<EventEnvelope> events(List<PropertyInput> rows, List<UUID> ids, UUID company, Caller caller, RequestInfo info) {
         List<EventEnvelope> events = new ArrayList<>(rows.size() + 1);
         EventEnvelope imported = EventEnvelope.create(EventType.PROPERTIES_IMPORTED, company, PropertyService.actor(caller, info),
-                info.requestId(), null, new AggregateRef("company", company.toString()), Map.of(
-                        "count", rows.size(), "firstId", ids.get(0).toString(), "lastId", ids.get(ids.size() - 1).toString(),
-                        "importedBy", caller.actorId()));
+                info.requestId(), null, new AggregateRef("company", company.toString()),
+                new PropertiesImported(rows.size(), ids.get(0), ids.get(ids.size() - 1), caller.actorId()));
         for (int i = 0; i < rows.size(); i++) {
             PropertyInput r = rows.get(i);
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("propertyId", ids.get(i).toString());
-            payload.put("referenceCode", r.referenceCode().trim());
-            payload.put("title", r.title().trim());
-            payload.put("type", r.type());
-            payload.put("price", r.price() == null ? null : r.price().toPlainString());
-            payload.put("importId", imported.id().toString());
-            payload.put("version", 1);
+            PropertyCreated payload = new PropertyCreated(ids.get(i), r.referenceCode().trim(), r.title().trim(), r.type(), null,
+                    r.price() == null ? null : r.price().toPlainString(), null, null, imported.id(), 1);
             events.add(EventEnvelope.create(EventType.PROPERTY_CREATED, company, PropertyService.actor(caller, info), info.requestId(),
                     imported.id(), new AggregateRef("property", ids.get(i).toString()), payload));
         }

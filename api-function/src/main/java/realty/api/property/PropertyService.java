@@ -13,6 +13,9 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.Change;
+import realty.core.event.payload.PropertyCreated;
+import realty.core.event.payload.PropertyUpdated;
 import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
 import realty.api.security.PermissionMatrix.Action;
@@ -27,7 +30,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -152,7 +154,7 @@ public class PropertyService {
             if (!problems.isEmpty()) {
                 throw ProblemException.badRequest("invalid property", problems);
             }
-            Map<String, Object> diff = diff(before, merged);
+            PropertyUpdated.Changes diff = diff(before, merged);
             if (diff.isEmpty()) {
                 return new EventfulTransaction.Result<>(before, List.of());
             }
@@ -185,9 +187,7 @@ public class PropertyService {
                 }
                 throw e;
             }
-            Map<String, Object> diff = new LinkedHashMap<>();
-            diff.put("deleted", Map.of("from", false, "to", true));
-            return new EventfulTransaction.Result<Void>(null, List.of(updated(before, diff, caller, info)));
+            return new EventfulTransaction.Result<Void>(null, List.of(updated(before, PropertyUpdated.Changes.deletion(), caller, info)));
         }).events();
     }
 
@@ -243,64 +243,36 @@ public class PropertyService {
     }
 
     static EventEnvelope created(PropertyView v, Caller caller, RequestInfo info, UUID causation) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("propertyId", v.id().toString());
-        payload.put("referenceCode", v.referenceCode());
-        payload.put("title", v.title());
-        payload.put("type", v.type());
-        payload.put("status", v.status());
-        payload.put("price", v.price() == null ? null : v.price().toPlainString());
-        payload.put("agentId", v.agentId() == null ? null : v.agentId().toString());
-        payload.put("prospectorId", v.prospectorId() == null ? null : v.prospectorId().toString());
-        payload.put("version", v.version());
+        PropertyCreated payload = new PropertyCreated(v.id(), v.referenceCode(), v.title(), v.type(), v.status(),
+                v.price() == null ? null : v.price().toPlainString(), v.agentId(), v.prospectorId(), null, v.version());
         return EventEnvelope.create(EventType.PROPERTY_CREATED, v.companyId(), actor(caller, info), info.requestId(), causation,
                 new AggregateRef("property", v.id().toString()), payload);
     }
 
-    static EventEnvelope updated(PropertyView v, Map<String, Object> diff, Caller caller, RequestInfo info) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("propertyId", v.id().toString());
-        payload.put("changes", diff);
-        payload.put("version", v.version());
+    static EventEnvelope updated(PropertyView v, PropertyUpdated.Changes diff, Caller caller, RequestInfo info) {
         return EventEnvelope.create(EventType.PROPERTY_UPDATED, v.companyId(), actor(caller, info), info.requestId(), null,
-                new AggregateRef("property", v.id().toString()), payload);
+                new AggregateRef("property", v.id().toString()), new PropertyUpdated(v.id(), diff, v.version()));
     }
 
     static Actor actor(Caller caller, RequestInfo info) {
         return new Actor(caller.actorId(), caller.profileCodes(), null, info.sourceIp(), info.userAgent());
     }
 
-    private static Map<String, Object> diff(PropertyView b, PropertyInput a) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        change(d, "title", b.title(), a.title());
-        change(d, "type", b.type(), a.type());
-        change(d, "status", b.status(), a.status());
-        change(d, "price", plain(b.price()), plain(a.price()));
-        change(d, "rentPrice", plain(b.rentPrice()), plain(a.rentPrice()));
-        change(d, "forSale", b.forSale(), a.forSale());
-        change(d, "forRent", b.forRent(), a.forRent());
-        change(d, "address", b.address(), a.address());
-        change(d, "agentId", str(b.agentId()), str(a.agentId()));
-        change(d, "prospectorId", str(b.prospectorId()), str(a.prospectorId()));
-        change(d, "ownerUserId", str(b.ownerUserId()), str(a.ownerUserId()));
-        return d;
+    private static PropertyUpdated.Changes diff(PropertyView b, PropertyInput a) {
+        return new PropertyUpdated.Changes(change(b.title(), a.title()), change(b.type(), a.type()), change(b.status(), a.status()),
+                change(plain(b.price()), plain(a.price())), change(plain(b.rentPrice()), plain(a.rentPrice())),
+                change(b.forSale(), a.forSale()), change(b.forRent(), a.forRent()), change(b.address(), a.address()),
+                change(b.agentId(), a.agentId()), change(b.prospectorId(), a.prospectorId()),
+                change(b.ownerUserId(), a.ownerUserId()), null);
     }
 
-    private static void change(Map<String, Object> d, String field, Object before, Object after) {
-        if (!Objects.equals(before, after)) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("from", before);
-            c.put("to", after);
-            d.put(field, c);
-        }
+    /** The change of one field, or null when it keeps its value. */
+    private static <T> Change<T> change(T before, T after) {
+        return Objects.equals(before, after) ? null : new Change<>(before, after);
     }
 
     private static String plain(BigDecimal v) {
         return v == null ? null : v.setScale(2, java.math.RoundingMode.UNNECESSARY).toPlainString();
-    }
-
-    private static String str(UUID v) {
-        return v == null ? null : v.toString();
     }
 
     private static <T> T or(T value, T fallback) {

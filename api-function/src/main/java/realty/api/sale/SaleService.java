@@ -16,6 +16,10 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.CommissionCancelled;
+import realty.core.event.payload.CommissionSplitRequested;
+import realty.core.event.payload.SaleCancelled;
+import realty.core.event.payload.SaleCompleted;
 import realty.core.outbox.EventRef;
 import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
@@ -137,10 +141,9 @@ public class SaleService {
 
             SaleView view = find(c, caller, Scope.CO, sale.id(), false).orElseThrow();
             Actor actor = CommissionTransactionService.actor(caller, info);
-            Map<String, Object> payload = salePayload(sale);
-            payload.put("commission", CommissionSplitter.splitPayload(split));
             EventEnvelope completed = EventEnvelope.create(EventType.SALE_COMPLETED, property.companyId(), actor,
-                    info.requestId(), null, new AggregateRef("sale", sale.id().toString()), payload);
+                    info.requestId(), null, new AggregateRef("sale", sale.id().toString()),
+                    salePayload(sale, CommissionSplitter.saleCommission(split)));
             EventEnvelope calculated = CommissionSplitter.calculatedEvent(split, actor, info.requestId(), completed.id());
             return new EventfulTransaction.Result<>(view, List.of(completed, calculated));
         });
@@ -177,17 +180,14 @@ public class SaleService {
             Map<UUID, List<NewSale>> byCompany = sales.stream().collect(Collectors.groupingBy(s -> s.property().companyId(),
                     LinkedHashMap::new, Collectors.toList()));
             byCompany.forEach((company, ofCompany) -> {
-                Map<String, Object> payload = new LinkedHashMap<>();
-                payload.put("count", ofCompany.size());
-                payload.put("saleIds", ofCompany.stream().map(s -> s.id().toString()).toList());
+                CommissionSplitRequested payload = new CommissionSplitRequested(ofCompany.size(),
+                        ofCompany.stream().map(NewSale::id).toList());
                 events.add(EventEnvelope.create(EventType.COMMISSION_SPLIT_REQUESTED, company, actor, info.requestId(), null,
                         new AggregateRef("sale_bulk", info.requestId()), payload));
             });
             for (NewSale s : sales) {
-                Map<String, Object> payload = salePayload(s);
-                payload.put("commission", Map.of("status", "pending"));
                 events.add(EventEnvelope.create(EventType.SALE_COMPLETED, s.property().companyId(), actor, info.requestId(),
-                        null, new AggregateRef("sale", s.id().toString()), payload));
+                        null, new AggregateRef("sale", s.id().toString()), salePayload(s, SaleCompleted.Commission.pending())));
             }
             return new EventfulTransaction.Result<>(sales.stream().map(NewSale::id).toList(), events);
         });
@@ -220,25 +220,17 @@ public class SaleService {
             SaleView after = find(c, caller, Scope.CO, id, false).orElseThrow();
 
             Actor actor = CommissionTransactionService.actor(caller, info);
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("saleId", id.toString());
-            payload.put("propertyId", sale.propertyId().toString());
-            payload.put("cancelledTransactionIds", cancelled.stream().map(t -> t[0].toString()).toList());
-            payload.put("paidTransactionIdsKept", after.commission() == null ? List.of() : after.commission().transactions().stream()
-                    .filter(t -> "paid".equals(t.paymentStatus())).map(t -> t.id().toString()).toList());
+            SaleCancelled payload = new SaleCancelled(id, sale.propertyId(), cancelled.stream().map(t -> (UUID) t[0]).toList(),
+                    after.commission() == null ? List.of() : after.commission().transactions().stream()
+                            .filter(t -> "paid".equals(t.paymentStatus())).map(t -> t.id()).toList());
             EventEnvelope saleCancelled = EventEnvelope.create(EventType.SALE_CANCELLED, sale.companyId(), actor, info.requestId(),
                     null, new AggregateRef("sale", id.toString()), payload);
             List<EventEnvelope> events = new ArrayList<>(List.of(saleCancelled));
             Map<UUID, UUID> users = ledger.usersOfAgents(c, tenant, cancelled.stream().map(t -> (UUID) t[1]).toList());
             for (Object[] t : cancelled) {
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("transactionId", t[0].toString());
-                p.put("saleId", id.toString());
-                p.put("agentId", t[1].toString());
-                p.put("role", t[2]);
-                p.put("amount", ((BigDecimal) t[3]).toPlainString());
-                p.put("paymentStatus", "cancelled");
-                p.put("recipientUserIds", users.containsKey((UUID) t[1]) ? List.of(users.get((UUID) t[1]).toString()) : List.of());
+                CommissionCancelled p = new CommissionCancelled((UUID) t[0], id, (UUID) t[1], (String) t[2],
+                        ((BigDecimal) t[3]).toPlainString(), "cancelled",
+                        users.containsKey((UUID) t[1]) ? List.of(users.get((UUID) t[1])) : List.of());
                 events.add(EventEnvelope.create(EventType.COMMISSION_CANCELLED, sale.companyId(), actor, info.requestId(),
                         saleCancelled.id(), new AggregateRef("commission_transaction", t[0].toString()), p));
             }
@@ -368,15 +360,9 @@ public class SaleService {
         return Optional.of(sale.with(commission, null));
     }
 
-    private static Map<String, Object> salePayload(NewSale s) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("saleId", s.id().toString());
-        payload.put("propertyId", s.property().id().toString());
-        payload.put("salePrice", s.request().salePrice().toPlainString());
-        payload.put("saleDate", s.request().saleDate().toString());
-        payload.put("agentId", s.agentId().toString());
-        payload.put("prospectorId", s.property().prospectorId() == null ? null : s.property().prospectorId().toString());
-        return payload;
+    private static SaleCompleted salePayload(NewSale s, SaleCompleted.Commission commission) {
+        return new SaleCompleted(s.id(), s.property().id(), s.request().salePrice().toPlainString(),
+                s.request().saleDate().toString(), s.agentId(), s.property().prospectorId(), commission);
     }
 
     private static Property property(ResultSet rs) throws SQLException {

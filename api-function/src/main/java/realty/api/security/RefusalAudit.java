@@ -11,6 +11,7 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.SecurityAccessDenied;
 import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
 
@@ -22,9 +23,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -142,12 +141,8 @@ public class RefusalAudit {
     }
 
     private EventEnvelope summary(String source, Instant windowStart, int refusals) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("aggregated", true);
-        payload.put("refusals", refusals);
-        payload.put("windowStart", windowStart.toString());
-        payload.put("windowSeconds", window.toSeconds());
-        payload.put("reason", "refusals beyond the first " + limit + " from this source in the window");
+        SecurityAccessDenied payload = SecurityAccessDenied.summary(refusals, windowStart, window.toSeconds(),
+                "refusals beyond the first " + limit + " from this source in the window");
         String id = source + "@" + windowStart;
         return EventEnvelope.create(EventType.SECURITY_ACCESS_DENIED, null, new Actor(null, null, null, source, null),
                 null, null, new AggregateRef("source", id), payload);
@@ -159,11 +154,7 @@ public class RefusalAudit {
                 : request.getUserPrincipal(Authentication.class).map(Authentication::getName).orElse(null);
         UUID company = caller == null || caller.companyIds().isEmpty() ? null
                 : caller.companyIds().stream().sorted().findFirst().orElse(null);
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("method", request.getMethodName());
-        payload.put("path", request.getPath());
-        payload.put("status", status);
-        payload.put("reason", reason);
+        SecurityAccessDenied payload = SecurityAccessDenied.request(request.getMethodName(), request.getPath(), status, reason);
         return EventEnvelope.create(EventType.SECURITY_ACCESS_DENIED, company,
                 new Actor(subject, caller == null ? null : caller.profileCodes(), null, info.sourceIp(), info.userAgent()),
                 info.requestId(), null, new AggregateRef("request", info.requestId()), payload);

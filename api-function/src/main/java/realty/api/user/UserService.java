@@ -13,6 +13,9 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.Change;
+import realty.core.event.payload.UserCreated;
+import realty.core.event.payload.UserUpdated;
 import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
 import realty.api.security.PasswordHasher;
@@ -25,7 +28,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,13 +84,7 @@ public class UserService {
             requireCompaniesExist(c, companies);
             insertUser(c, id, request, hash, locale, caller, profiles, companies);
             UserView view = find(c, id, TenantScope.system()).orElseThrow();
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("userId", id.toString());
-            payload.put("email", view.email());
-            payload.put("name", view.name());
-            payload.put("locale", locale);
-            payload.put("profiles", view.profiles());
-            payload.put("companyIds", view.companyIds().stream().map(UUID::toString).toList());
+            UserCreated payload = new UserCreated(id, view.email(), view.name(), locale, view.profiles(), view.companyIds());
             EventEnvelope created = EventEnvelope.create(EventType.USER_CREATED, companies.iterator().next(),
                     actor(caller, info), info.requestId(), null, new AggregateRef("user", id.toString()), payload);
             return new EventfulTransaction.Result<>(view, List.of(created));
@@ -133,13 +131,12 @@ public class UserService {
         beforeUpdate.publishEvent(new UserBeforeUpdate(caller, id, profilesBefore, profilesAfter, companiesBefore, companiesAfter,
                 before.active(), activeAfter));
 
-        Map<String, Object> diff = new LinkedHashMap<>();
-        diffField(diff, "name", before.name(), request.name());
-        diffField(diff, "locale", before.locale(), request.locale());
-        diffField(diff, "profiles", before.profiles(), request.profiles() == null ? null : codes(profilesAfter));
-        diffField(diff, "companyIds", before.companyIds().stream().map(UUID::toString).sorted().toList(),
-                request.companyIds() == null ? null : companiesAfter.stream().map(UUID::toString).sorted().toList());
-        diffField(diff, "active", before.active(), request.active());
+        UserUpdated.Changes diff = new UserUpdated.Changes(
+                change(before.name(), request.name()),
+                change(before.locale(), request.locale()),
+                change(before.profiles(), request.profiles() == null ? null : codes(profilesAfter)),
+                change(sortedIds(before.companyIds()), request.companyIds() == null ? null : sortedIds(companiesAfter)),
+                change(before.active(), request.active()));
         if (diff.isEmpty()) {
             return before.withEvents(List.of());
         }
@@ -153,9 +150,7 @@ public class UserService {
             applyUpdate(c, id, request, profilesAfter, companiesAfter, activeAfter);
             requireActiveOwners(c, involved);
             UserView after = find(c, id, TenantScope.system()).orElseThrow();
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("userId", id.toString());
-            payload.put("changes", diff);
+            UserUpdated payload = new UserUpdated(id, diff);
             EventEnvelope updated = EventEnvelope.create(EventType.USER_UPDATED, companiesAfter.iterator().next(),
                     actor(caller, info), info.requestId(), null, new AggregateRef("user", id.toString()), payload);
             return new EventfulTransaction.Result<>(after, List.of(updated));
@@ -163,13 +158,14 @@ public class UserService {
         return committed.value().withEvents(committed.events());
     }
 
-    private static void diffField(Map<String, Object> diff, String field, Object before, Object after) {
-        if (after != null && !after.equals(before)) {
-            Map<String, Object> change = new LinkedHashMap<>();
-            change.put("from", before);
-            change.put("to", after);
-            diff.put(field, change);
-        }
+    /** The change of one field, or null when the request leaves it alone or sets the value it has. */
+    private static <T> Change<T> change(T before, T after) {
+        return after != null && !after.equals(before) ? new Change<>(before, after) : null;
+    }
+
+    /** Company ids in the order of their text, as the event has always listed them. */
+    private static List<UUID> sortedIds(Collection<UUID> ids) {
+        return ids.stream().sorted(Comparator.comparing(UUID::toString)).toList();
     }
 
     private static List<String> codes(Set<Profile> profiles) {

@@ -13,6 +13,7 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.UserCreated;
 import realty.core.outbox.EventRef;
 import realty.core.topology.TopologyDeclarer;
 import realty.localinfra.FunctionTestProperties;
@@ -80,7 +81,7 @@ class EventfulTransactionTest implements TestPropertyProvider {
 
     private static EventEnvelope eventAbout(UUID company) {
         return EventEnvelope.create(EventType.USER_CREATED, company, Actor.system("test"), "req-eventful", null,
-                new AggregateRef("user", UUID.randomUUID().toString()), Map.of("userId", UUID.randomUUID().toString()));
+                new AggregateRef("user", UUID.randomUUID().toString()), new UserCreated(UUID.randomUUID(), "eventful@example.com", null, null, List.of(), List.of()));
     }
 
     private String single(String sql, UUID id) throws Exception {

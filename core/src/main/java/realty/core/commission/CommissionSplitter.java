@@ -5,6 +5,9 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.CommissionCalculated;
+import realty.core.event.payload.CommissionShare;
+import realty.core.event.payload.SaleCompleted;
 import realty.core.tenancy.TenantScope;
 
 import java.math.BigDecimal;
@@ -102,48 +105,32 @@ public class CommissionSplitter {
      * {@code no_applicable_rule} and {@code rule_rejected}: the company's financial users).
      */
     public static EventEnvelope calculatedEvent(SplitResult r, Actor actor, String correlationId, UUID causationId) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("saleId", r.sale().saleId().toString());
-        payload.put("status", r.status().code());
-        payload.put("salePrice", r.sale().price().toPlainString());
-        payload.put("agentId", r.sale().agentId().toString());
-        payload.put("prospectorId", r.sale().prospectorId() == null ? null : r.sale().prospectorId().toString());
-        if (r.split() != null) {
-            payload.put("ruleId", r.split().rule().id().toString());
-            payload.put("total", r.split().total().toPlainString());
-            payload.put("transactions", r.transactions().stream().map(CommissionSplitter::transactionPayload).toList());
-        } else {
-            payload.put("reason", r.reason());
-        }
-        payload.put("recipientUserIds", r.recipients().stream().map(UUID::toString).toList());
+        boolean split = r.split() != null;
+        CommissionCalculated payload = new CommissionCalculated(r.sale().saleId(), r.status().code(),
+                r.sale().price().toPlainString(), r.sale().agentId(), r.sale().prospectorId(),
+                split ? r.split().rule().id() : null,
+                split ? r.split().total().toPlainString() : null,
+                split ? shares(r) : null,
+                split ? null : r.reason(),
+                r.recipients());
         return EventEnvelope.create(EventType.COMMISSION_CALCULATED, r.sale().companyId(), actor, correlationId, causationId,
                 new AggregateRef("sale", r.sale().saleId().toString()), payload);
     }
 
-    /** The split as a payload or response fragment. */
-    public static Map<String, Object> splitPayload(SplitResult r) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", r.status().code());
-        if (r.split() != null) {
-            out.put("ruleId", r.split().rule().id().toString());
-            out.put("baseAmount", r.split().baseAmount().toPlainString());
-            out.put("total", r.split().total().toPlainString());
-            out.put("prospectorSharePercent", r.split().prospectorSharePercent() == null ? null
-                    : r.split().prospectorSharePercent().toPlainString());
-            out.put("transactions", r.transactions().stream().map(CommissionSplitter::transactionPayload).toList());
-        } else {
-            out.put("reason", r.reason());
+    /** The split as the {@code commission} of a {@code sale.completed} payload. */
+    public static SaleCompleted.Commission saleCommission(SplitResult r) {
+        if (r.split() == null) {
+            return new SaleCompleted.Commission(r.status().code(), null, null, null, null, null, r.reason());
         }
-        return out;
+        return new SaleCompleted.Commission(r.status().code(), r.split().rule().id(), r.split().baseAmount().toPlainString(),
+                r.split().total().toPlainString(), r.split().prospectorSharePercent() == null ? null
+                : r.split().prospectorSharePercent().toPlainString(), shares(r), null);
     }
 
-    private static Map<String, Object> transactionPayload(CommissionLedger.Written w) {
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("id", w.id().toString());
-        t.put("role", w.role());
-        t.put("agentId", w.agentId().toString());
-        t.put("amount", w.amount().toPlainString());
-        return t;
+    private static List<CommissionShare> shares(SplitResult r) {
+        return r.transactions().stream()
+                .map(w -> new CommissionShare(w.id(), w.role(), w.agentId(), w.amount().toPlainString()))
+                .toList();
     }
 
     private record Computed(SaleToSplit sale, SplitResult.Status status, CommissionSplit split, String reason) {

@@ -7,6 +7,7 @@ import realty.core.broker.EventPublisher;
 import realty.core.broker.OutgoingMessage;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.UnreadablePayload;
 import realty.core.observability.EventMetrics;
 import realty.core.outbox.Outbox;
 import realty.core.outbox.OutboxPublisher;
@@ -197,6 +198,9 @@ public final class RabbitMQBatchMessageHandler implements BatchMessageHandler<Ra
         }
         if (e.version() < 1 || e.version() > type.get().version()) {
             return Optional.of("unsupported version " + e.version() + " of " + e.type());
+        }
+        if (e.payload() instanceof UnreadablePayload unreadable) {
+            return Optional.of(unreadable.reason());
         }
         return Optional.empty();
     }

@@ -11,6 +11,7 @@ import realty.core.event.AggregateRef;
 import realty.core.event.EventCodec;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.UserCreated;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ final class QueueTestSupport {
     static EventEnvelope userCreated(UUID company) {
         String user = UUID.randomUUID().toString();
         return EventEnvelope.create(EventType.USER_CREATED, company, Actor.system("test"), "req-" + user, null,
-                new AggregateRef("user", user), Map.of("userId", user, "email", user + "@example.com"));
+                new AggregateRef("user", user), new UserCreated(UUID.fromString(user), user + "@example.com", null, null, List.of(), List.of()));
     }
 
     static RabbitMQEvent batch(ApplicationContext ctx, String queue, List<EventEnvelope> events) {

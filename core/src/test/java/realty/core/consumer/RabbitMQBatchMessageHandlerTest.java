@@ -13,6 +13,7 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.SaleCancelled;
 import realty.core.topology.Topology;
 import realty.core.topology.TopologyDeclarer;
 import realty.core.topology.WorkQueue;
@@ -309,8 +310,9 @@ class RabbitMQBatchMessageHandlerTest implements TestPropertyProvider {
 
     @Test
     void anEventTypeTheHandlerDoesNotTakeIsDeadLetteredAsPermanent() throws Exception {
-        EventEnvelope other = EventEnvelope.create(EventType.SALE_COMPLETED, company, Actor.system("test"),
-                null, null, new AggregateRef("sale", UUID.randomUUID().toString()), Map.of());
+        EventEnvelope other = EventEnvelope.create(EventType.SALE_CANCELLED, company, Actor.system("test"),
+                null, null, new AggregateRef("sale", UUID.randomUUID().toString()),
+                new SaleCancelled(UUID.randomUUID(), UUID.randomUUID(), List.of(), List.of()));
         RowWriter writer = new RowWriter();
         RabbitMQBatchMessageHandler handler = ctx.getBean(BatchMessageHandlerBuilder.class).buildWithEventHandler(queue, writer);
 

@@ -16,6 +16,7 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.UserCreated;
 import realty.core.topology.TopologyDeclarer;
 import realty.localinfra.FunctionTestProperties;
 
@@ -72,7 +73,7 @@ class OutboxPublisherTest implements TestPropertyProvider {
     private EventEnvelope committed() {
         String user = UUID.randomUUID().toString();
         EventEnvelope e = EventEnvelope.create(EventType.USER_CREATED, UUID.randomUUID(), Actor.system("test"), "req-" + user,
-                null, new AggregateRef("user", user), Map.of("userId", user));
+                null, new AggregateRef("user", user), new UserCreated(UUID.fromString(user), user + "@example.com", null, null, List.of(), List.of()));
         tx.executeWrite(status -> {
             outbox.append(status.getConnection(), List.of(e));
             return null;

@@ -13,6 +13,7 @@ import realty.core.topology.Topology;
 import realty.local.HookedHandler;
 import realty.local.TestSystem;
 import realty.notification.NotificationFunction;
+import realty.core.event.payload.UserCreated;
 
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,7 @@ class BrokerOutageTest {
     }
 
     static boolean held(EventEnvelope event) {
-        return String.valueOf(event.payload().get("email")).startsWith("held")
+        return String.valueOf(event.payloadAs(UserCreated.class).map(UserCreated::email).orElse(null)).startsWith("held")
                 || (event.correlationId() != null && event.correlationId().startsWith("held"));
     }
 

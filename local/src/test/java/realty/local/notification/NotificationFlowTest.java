@@ -11,6 +11,7 @@ import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.local.LocalMailServer;
+import realty.core.event.payload.UserCreated;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -204,7 +205,7 @@ class NotificationFlowTest {
             int mailsBefore = t.mail().messagesTo(tenant.ownerEmail()).size();
             EventEnvelope event = EventEnvelope.create(EventType.USER_CREATED, UUID.fromString(tenant.companyId()),
                     Actor.system("test"), "redelivery", null, new AggregateRef("user", ownerId),
-                    Map.of("userId", ownerId, "email", tenant.ownerEmail(), "name", "Owner", "locale", "pt-BR"));
+                    new UserCreated(UUID.fromString(ownerId), tenant.ownerEmail(), "Owner", "pt-BR", List.of(), List.of()));
 
             t.deliverToNotificationFunction(event);
             t.deliverToNotificationFunction(event); // Lambda redelivers a batch whose invocation it thinks failed
@@ -231,7 +232,7 @@ class NotificationFlowTest {
         for (int i = 0; i < burst; i++) {
             t.deliverToNotificationFunction(EventEnvelope.create(EventType.USER_CREATED, UUID.fromString(tenant.companyId()),
                     Actor.system("test"), "burst", null, new AggregateRef("user", ownerId),
-                    Map.of("userId", ownerId, "email", tenant.ownerEmail())));
+                    new UserCreated(UUID.fromString(ownerId), tenant.ownerEmail(), null, null, List.of(), List.of())));
         }
 
         int sent = t.mail().messagesTo(tenant.ownerEmail()).size() - before;
@@ -242,7 +243,8 @@ class NotificationFlowTest {
         // The window moves on (here: the sent rows are made old); the next event sends one summary of what was held.
         t.execute("UPDATE sent_notifications SET sent_at = sent_at - interval '2 hours' WHERE recipient_email = ?", tenant.ownerEmail());
         t.deliverToNotificationFunction(EventEnvelope.create(EventType.USER_CREATED, UUID.fromString(tenant.companyId()),
-                Actor.system("test"), "after", null, new AggregateRef("user", ownerId), Map.of("userId", ownerId)));
+                Actor.system("test"), "after", null, new AggregateRef("user", ownerId),
+                new UserCreated(UUID.fromString(ownerId), tenant.ownerEmail(), null, null, List.of(), List.of())));
 
         List<MimeMessage> all = t.mail().messagesTo(tenant.ownerEmail());
         MimeMessage summary = all.stream().filter(m -> subject(m).startsWith("Resumo:")).findFirst().orElseThrow();

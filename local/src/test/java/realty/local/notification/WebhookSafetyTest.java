@@ -9,6 +9,7 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.UserCreated;
 
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +67,8 @@ class WebhookSafetyTest {
                     receiver.url().replace("http:", "https:"));
             String ownerId = (String) t.expect(200, "GET", "/api/v1/me", tenant.ownerToken(), null).body().get("id");
             EventEnvelope event = EventEnvelope.create(EventType.USER_CREATED, UUID.fromString(tenant.companyId()),
-                    Actor.system("test"), "safety", null, new AggregateRef("user", ownerId), Map.of("userId", ownerId));
+                    Actor.system("test"), "safety", null, new AggregateRef("user", ownerId),
+                    new UserCreated(UUID.fromString(ownerId), tenant.ownerEmail(), null, null, List.of(), List.of()));
 
             t.deliverToNotificationFunction(event);
 

@@ -9,6 +9,7 @@ import realty.audit.AuditFunction;
 import realty.core.consumer.EventHandler;
 import realty.core.topology.Topology;
 import realty.local.HookedHandler;
+import realty.core.event.payload.UserCreated;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class StalledConsumerTest {
         @Override
         protected EventHandler handler() {
             return new HookedHandler(super.handler(), (event, context) -> {
-                if (String.valueOf(event.payload().get("email")).startsWith("stuck")) {
+                if (String.valueOf(event.payloadAs(UserCreated.class).map(UserCreated::email).orElse(null)).startsWith("stuck")) {
                     STUCK.countDown();
                     assertTrue(RELEASE.await(60, TimeUnit.SECONDS));
                 }

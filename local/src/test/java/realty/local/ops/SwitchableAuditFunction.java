@@ -6,6 +6,7 @@ import realty.audit.AuditFunction;
 import realty.core.consumer.EventHandler;
 import realty.core.topology.Topology;
 import realty.local.HookedHandler;
+import realty.core.event.payload.UserCreated;
 
 import java.util.Map;
 import java.util.UUID;
@@ -43,7 +44,7 @@ public class SwitchableAuditFunction extends AuditFunction {
     @Override
     protected EventHandler handler() {
         return new HookedHandler(super.handler(), (event, context) -> {
-            String email = String.valueOf(event.payload().get("email"));
+            String email = String.valueOf(event.payloadAs(UserCreated.class).map(UserCreated::email).orElse(null));
             if (email.startsWith("broken") && faults.broken.get()) {
                 throw new IllegalStateException("simulated: the audit store is unavailable");
             }

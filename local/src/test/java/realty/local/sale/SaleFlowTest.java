@@ -308,6 +308,28 @@ class SaleFlowTest {
 
     // --- helpers -------------------------------------------------------------------------------
 
+    @Test
+    void theAgentsCommissionMailNamesTheSoldPropertyFromTheTypedEvent() throws Exception {
+        UUID property = t.property(company, seller, prospector);
+        String label = (String) t.value("SELECT title || ' (' || reference_code || ')' FROM properties WHERE id = ?", property);
+        String email = (String) t.value("SELECT email FROM users WHERE id = ?", agentUser.id());
+
+        t.expect(201, sell(owner, property, "400000.00"));
+
+        // commission.calculated carries the sale id; the notifier names the sale by the property it sold.
+        String body = SaleTestSystem.eventually(Duration.ofSeconds(20), () -> t.system.mailServer().messagesTo(email).stream()
+                .map(SaleFlowTest::text).filter(b -> b.contains(label)).findFirst().orElse(null));
+        assertNotNull(body);
+    }
+
+    private static String text(jakarta.mail.internet.MimeMessage m) {
+        try {
+            return String.valueOf(m.getContent());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private SaleTestSystem.Response sell(String token, UUID property, String price) throws Exception {
         return t.call("POST", "/api/v1/sales", token, Map.of("propertyId", property.toString(), "salePrice", new BigDecimal(price),
                 "saleDate", "2024-06-01", "buyerName", "Maria Compradora"));

@@ -1,10 +1,19 @@
 package realty.notification.mail;
 
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import realty.core.consumer.PermanentFailureException;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
-import realty.notification.EventPayload;
+import realty.core.event.payload.CommissionCalculated;
+import realty.core.event.payload.CommissionCancelled;
+import realty.core.event.payload.CommissionPaid;
+import realty.core.event.payload.CommissionShare;
+import realty.core.event.payload.CommissionTransactionChange;
+import realty.core.event.payload.EventPayload;
+import realty.core.event.payload.PropertiesImported;
+import realty.core.event.payload.PropertyAssignmentChanged;
+import realty.core.event.payload.UserCreated;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -31,14 +40,12 @@ import java.util.UUID;
  *   <li>{@code properties.imported} → to the importer;</li>
  *   <li>{@code commission.calculated|paid|cancelled} → to each agent / prospector with a user account;
  *       a {@code commission.calculated} with {@code "status": "no_applicable_rule"} → to the financial
- *       users (the payload's {@code recipients}, else every financial user of the company).</li>
+ *       users (the payload's {@code recipientUserIds}, else every financial user of the company).</li>
  * </ul>
  * Nothing is sent here; see {@link MailDispatcher}.
  */
 @Singleton
 public class MailComposer {
-    static final String NO_APPLICABLE_RULE = "no_applicable_rule";
-
     private final Recipients recipients;
     private final MailTemplates templates;
 
@@ -49,105 +56,114 @@ public class MailComposer {
 
     public List<ComposedMail> compose(EventEnvelope event, Connection c) throws PermanentFailureException, SQLException {
         EventType type = event.eventType();
-        EventPayload payload = EventPayload.of(event);
         if (event.companyId() == null) {
             throw new PermanentFailureException(event.type() + " has no companyId: its recipients cannot be resolved");
         }
         String company = recipients.companyName(c, event.companyId()).orElse("Realty");
         return switch (type) {
-            case USER_CREATED -> welcome(event, payload, company, c);
-            case PROPERTY_ASSIGNMENT_CHANGED -> assignment(event, payload, company, c);
-            case PROPERTIES_IMPORTED -> imported(event, payload, company, c);
-            case COMMISSION_CALCULATED -> NO_APPLICABLE_RULE.equals(payload.text("status").orElse(null))
-                    ? noApplicableRule(event, payload, company, c)
-                    : commission(event, payload, company, c, MailTemplate.COMMISSION_CALCULATED);
-            case COMMISSION_PAID -> commission(event, payload, company, c, MailTemplate.COMMISSION_PAID);
-            case COMMISSION_CANCELLED -> commission(event, payload, company, c, MailTemplate.COMMISSION_CANCELLED);
+            case USER_CREATED -> welcome(event, payload(event, UserCreated.class), company, c);
+            case PROPERTY_ASSIGNMENT_CHANGED -> assignment(event, payload(event, PropertyAssignmentChanged.class), company, c);
+            case PROPERTIES_IMPORTED -> imported(event, payload(event, PropertiesImported.class), company, c);
+            case COMMISSION_CALCULATED -> calculated(event, payload(event, CommissionCalculated.class), company, c);
+            case COMMISSION_PAID -> commission(event, payload(event, CommissionPaid.class), company, c, MailTemplate.COMMISSION_PAID);
+            case COMMISSION_CANCELLED -> commission(event, payload(event, CommissionCancelled.class), company, c,
+                    MailTemplate.COMMISSION_CANCELLED);
             default -> List.of();
         };
     }
 
-    private List<ComposedMail> welcome(EventEnvelope e, EventPayload p, String company, Connection c)
+    /** The event's payload record; another record, or one that could not be read, fails for good. */
+    private static <P extends EventPayload> P payload(EventEnvelope e, Class<P> record) throws PermanentFailureException {
+        return e.payloadAs(record).orElseThrow(() -> new PermanentFailureException(e.payloadProblem(record)));
+    }
+
+    private List<ComposedMail> welcome(EventEnvelope e, UserCreated p, String company, Connection c)
             throws PermanentFailureException, SQLException {
-        UUID userId = p.uuid("userId").orElse(null);
-        List<Recipient> found = userId == null ? List.of() : recipients.users(c, e.companyId(), List.of(userId));
+        List<Recipient> found = p.userId() == null ? List.of() : recipients.users(c, e.companyId(), List.of(p.userId()));
         Recipient to;
         if (!found.isEmpty()) {
             to = found.get(0);
         } else {
-            // Not (or no longer) an active member of the company in the database: the event's own data, if it has it.
-            String email = p.text("email").orElseThrow(() -> p.missing("userId of an active user", "email"));
-            to = new Recipient(userId, email, p.text("name").orElse(email), MailLocale.of(p.text("locale").orElse(null)));
+            // Not (or no longer) an active member of the company in the database: the event's own data.
+            if (p.email() == null || p.email().isBlank()) {
+                throw missing(e, "userId of an active user", "email");
+            }
+            to = new Recipient(p.userId(), p.email(), p.name() != null ? p.name() : p.email(), MailLocale.of(p.locale()));
         }
         return List.of(render(e, MailTemplate.WELCOME, to, Map.of("company", company, "email", to.email())));
     }
 
-    private List<ComposedMail> assignment(EventEnvelope e, EventPayload p, String company, Connection c)
+    private List<ComposedMail> assignment(EventEnvelope e, PropertyAssignmentChanged p, String company, Connection c)
             throws PermanentFailureException, SQLException {
-        UUID agentId = p.requireUuid("agentId");
-        Recipient to = recipients.usersOfAgents(c, e.companyId(), List.of(agentId)).get(agentId);
+        if (p.agentId() == null) {
+            throw missing(e, "agentId");
+        }
+        Recipient to = recipients.usersOfAgents(c, e.companyId(), List.of(p.agentId())).get(p.agentId());
         if (to == null) {
             return List.of(); // an agent without a user account has no mailbox here
         }
-        Optional<UUID> propertyId = p.uuid("propertyId");
-        if (propertyId.isEmpty() && "property".equals(e.aggregate().type())) {
-            propertyId = Optional.of(parseUuid(e.aggregate().id(), p));
+        if (p.propertyId() == null) {
+            throw missing(e, "propertyId");
         }
-        String property = propertyLabel(p).orElse(null);
-        if (property == null) {
-            if (propertyId.isEmpty()) {
-                throw p.missing("propertyId", "title");
-            }
-            property = recipients.property(c, e.companyId(), propertyId.get()).orElse(propertyId.get().toString());
-        }
-        boolean removed = isRemoval(p);
-        String responsibility = templates.term(to.locale(), "responsibility." + p.text("responsibility").orElse("primary"));
-        return List.of(render(e, removed ? MailTemplate.ASSIGNMENT_REMOVED : MailTemplate.ASSIGNMENT_ADDED, to,
+        String property = recipients.property(c, e.companyId(), p.propertyId()).orElse(p.propertyId().toString());
+        String responsibility = templates.term(to.locale(), "responsibility." + (p.responsibility() != null ? p.responsibility() : "primary"));
+        return List.of(render(e, p.removed() ? MailTemplate.ASSIGNMENT_REMOVED : MailTemplate.ASSIGNMENT_ADDED, to,
                 Map.of("company", company, "property", property, "responsibility", responsibility)));
     }
 
-    private List<ComposedMail> imported(EventEnvelope e, EventPayload p, String company, Connection c)
+    private List<ComposedMail> imported(EventEnvelope e, PropertiesImported p, String company, Connection c)
             throws PermanentFailureException, SQLException {
-        Optional<UUID> importer = p.uuid("importedBy", "userId", "requestedBy");
-        if (importer.isEmpty() && e.actor() != null && e.actor().userId() != null) {
-            importer = Optional.of(parseUuid(e.actor().userId(), p));
+        if (p.importedBy() == null) {
+            throw missing(e, "importedBy");
         }
-        if (importer.isEmpty()) {
-            throw p.missing("importedBy", "actor.userId");
+        if (p.count() == null) {
+            throw missing(e, "count");
         }
-        String count = p.text("count").orElseGet(() -> p.texts("ids", "propertyIds").map(ids -> String.valueOf(ids.size())).orElse(null));
-        if (count == null) {
-            throw p.missing("count", "ids");
-        }
+        UUID importer = parseUuid(p.importedBy(), e);
         List<ComposedMail> out = new ArrayList<>();
-        for (Recipient to : recipients.users(c, e.companyId(), List.of(importer.get()))) {
-            out.add(render(e, MailTemplate.IMPORT_COMPLETED, to, Map.of("company", company, "count", count)));
+        for (Recipient to : recipients.users(c, e.companyId(), List.of(importer))) {
+            out.add(render(e, MailTemplate.IMPORT_COMPLETED, to, Map.of("company", company, "count", String.valueOf(p.count()))));
         }
         return out;
     }
 
-    /** One commission share: an agent, in a role, with an amount. */
-    private record Share(UUID agentId, String role, BigDecimal amount) {
+    /** One commission share: an agent, in a role, with an amount (null when the event does not say). */
+    private record Share(UUID agentId, String role, @Nullable BigDecimal amount) {
     }
 
-    private List<ComposedMail> commission(EventEnvelope e, EventPayload p, String company, Connection c, MailTemplate template)
+    private List<ComposedMail> calculated(EventEnvelope e, CommissionCalculated p, String company, Connection c)
             throws PermanentFailureException, SQLException {
+        if (CommissionCalculated.NO_APPLICABLE_RULE.equals(p.status())) {
+            return noApplicableRule(e, p, company, c);
+        }
         List<Share> shares = new ArrayList<>();
-        List<EventPayload> items = p.objects("transactions", "commissions", "splits", "shares");
-        for (EventPayload item : items.isEmpty() ? List.of(p) : items) {
-            Optional<UUID> agentId = item.uuid("agentId");
-            if (agentId.isPresent()) {
-                shares.add(new Share(agentId.get(), item.text("role").orElse("agent"),
-                        item.decimal("amount", "commissionAmount").orElse(null)));
+        if (p.transactions() != null) {
+            for (CommissionShare t : p.transactions()) {
+                shares.add(new Share(t.agentId(), t.role() != null ? t.role() : "agent", decimal(t.amount(), "amount", e)));
             }
         }
+        if (shares.isEmpty() && p.agentId() != null) {
+            shares.add(new Share(p.agentId(), "agent", null)); // a rejected rule: the agent hears of it, without an amount
+        }
+        return mailShares(e, shares, p.saleId(), company, c, MailTemplate.COMMISSION_CALCULATED);
+    }
+
+    private List<ComposedMail> commission(EventEnvelope e, CommissionTransactionChange p, String company, Connection c,
+                                          MailTemplate template) throws PermanentFailureException, SQLException {
+        List<Share> shares = p.agentId() == null ? List.of()
+                : List.of(new Share(p.agentId(), p.role() != null ? p.role() : "agent", decimal(p.amount(), "amount", e)));
+        return mailShares(e, shares, p.saleId(), company, c, template);
+    }
+
+    private List<ComposedMail> mailShares(EventEnvelope e, List<Share> shares, @Nullable UUID saleId, String company, Connection c,
+                                          MailTemplate template) throws PermanentFailureException, SQLException {
         if (shares.isEmpty()) {
-            throw p.missing("agentId", "transactions[].agentId");
+            throw missing(e, "agentId", "transactions[].agentId");
         }
         Set<UUID> agents = new LinkedHashSet<>();
         shares.forEach(s -> agents.add(s.agentId()));
         Map<UUID, Recipient> users = recipients.usersOfAgents(c, e.companyId(), agents);
-        String saleRef = saleRef(e, p, c);
+        String saleRef = saleRef(e, saleId, c);
         // One mail per person per event, even when they hold two shares (agent and prospector).
         Map<UUID, List<Share>> byAgent = new LinkedHashMap<>();
         shares.forEach(s -> byAgent.computeIfAbsent(s.agentId(), k -> new ArrayList<>()).add(s));
@@ -168,75 +184,57 @@ public class MailComposer {
         return out;
     }
 
-    private List<ComposedMail> noApplicableRule(EventEnvelope e, EventPayload p, String company, Connection c)
+    private List<ComposedMail> noApplicableRule(EventEnvelope e, CommissionCalculated p, String company, Connection c)
             throws PermanentFailureException, SQLException {
-        List<UUID> ids = new ArrayList<>();
-        for (String id : p.texts("recipients", "recipientUserIds").orElse(List.of())) {
-            ids.add(parseUuid(id, p));
-        }
-        for (EventPayload r : p.objects("recipients")) {
-            Optional<UUID> id = r.uuid("userId", "id");
-            if (id.isPresent()) {
-                ids.add(id.get());
-            }
-        }
+        List<UUID> ids = p.recipientUserIds() == null ? List.of() : p.recipientUserIds();
         List<Recipient> to = ids.isEmpty() ? recipients.withProfile(c, e.companyId(), "financial")
                 : recipients.users(c, e.companyId(), ids);
-        String saleRef = saleRef(e, p, c);
-        Optional<UUID> agentId = p.uuid("agentId");
-        String agentName = p.text("agentName").orElse(null);
-        if (agentName == null && agentId.isPresent()) {
-            agentName = recipients.agentName(c, e.companyId(), agentId.get()).orElse(null);
-        }
-        Optional<BigDecimal> price = p.decimal("salePrice", "price");
+        String saleRef = saleRef(e, p.saleId(), c);
+        String agentName = p.agentId() == null ? null : recipients.agentName(c, e.companyId(), p.agentId()).orElse(null);
+        BigDecimal price = decimal(p.salePrice(), "salePrice", e);
         List<ComposedMail> out = new ArrayList<>();
         for (Recipient r : to) {
             out.add(render(e, MailTemplate.NO_APPLICABLE_RULE, r, Map.of("company", company, "sale", saleRef,
                     "agent", agentName != null ? agentName : templates.term(r.locale(), "unknown"),
-                    "price", price.map(v -> money(v, r.locale())).orElse(templates.term(r.locale(), "unknown")))));
+                    "price", price != null ? money(price, r.locale()) : templates.term(r.locale(), "unknown"))));
         }
         return out;
     }
 
-    /** How a mail names a sale: its property if known, else its id. */
-    private String saleRef(EventEnvelope e, EventPayload p, Connection c) throws PermanentFailureException, SQLException {
-        Optional<String> label = propertyLabel(p);
-        if (label.isPresent()) {
-            return label.get();
-        }
-        Optional<UUID> propertyId = p.uuid("propertyId");
-        if (propertyId.isPresent()) {
-            Optional<String> property = recipients.property(c, e.companyId(), propertyId.get());
+    /** How a mail names a sale: the property it sold if known, else the start of its id. */
+    private String saleRef(EventEnvelope e, @Nullable UUID saleId, Connection c) throws SQLException {
+        if (saleId != null) {
+            Optional<String> property = recipients.propertyOfSale(c, e.companyId(), saleId);
             if (property.isPresent()) {
                 return property.get();
             }
         }
-        String saleId = p.text("saleId").orElse(e.aggregate().id());
-        return saleId.length() > 8 ? saleId.substring(0, 8) : saleId;
+        String id = saleId != null ? saleId.toString() : e.aggregate().id();
+        return id.length() > 8 ? id.substring(0, 8) : id;
     }
 
-    private static Optional<String> propertyLabel(EventPayload p) {
-        Optional<String> title = p.text("propertyTitle", "title");
-        Optional<String> ref = p.text("referenceCode", "propertyReference");
-        if (title.isPresent()) {
-            return Optional.of(ref.map(r -> title.get() + " (" + r + ")").orElse(title.get()));
+    private static PermanentFailureException missing(EventEnvelope e, String... fields) {
+        return new PermanentFailureException(e.type() + " payload has no " + String.join(" / ", fields));
+    }
+
+    /** A decimal string of the payload (amounts travel as text so that no precision is lost). */
+    private static BigDecimal decimal(@Nullable String text, String field, EventEnvelope e) throws PermanentFailureException {
+        if (text == null || text.isBlank()) {
+            return null;
         }
-        return ref;
-    }
-
-    private static boolean isRemoval(EventPayload p) {
-        String change = p.text("change", "action", "operation", "kind").orElse("").toLowerCase(Locale.ROOT);
-        if (change.startsWith("remov") || change.startsWith("unassign") || change.startsWith("delet") || change.equals("ended")) {
-            return true;
+        try {
+            return new BigDecimal(text.trim());
+        } catch (NumberFormatException ex) {
+            throw new PermanentFailureException(e.type() + " payload field " + field + " is not a number: "
+                    + (text.length() > 60 ? text.substring(0, 60) + "…" : text));
         }
-        return p.bool("active").map(active -> !active).orElse(false);
     }
 
-    private static UUID parseUuid(String text, EventPayload p) throws PermanentFailureException {
+    private static UUID parseUuid(String text, EventEnvelope e) throws PermanentFailureException {
         try {
             return UUID.fromString(text);
         } catch (IllegalArgumentException ex) {
-            throw new PermanentFailureException(p.type() + " names a user or row that is not a UUID: " + text);
+            throw new PermanentFailureException(e.type() + " names a user or row that is not a UUID: " + text);
         }
     }
 

@@ -35,6 +35,8 @@ public class Recipients {
             WHERE u.active AND {scope:uc} ORDER BY u.email""";
     private static final String AGENT_NAME = "SELECT a.name FROM agents a WHERE a.id = ? AND {scope:a}";
     private static final String PROPERTY = "SELECT p.title, p.reference_code FROM properties p WHERE p.id = ? AND {scope:p}";
+    private static final String PROPERTY_OF_SALE = "SELECT p.title, p.reference_code FROM sales s JOIN properties p "
+            + "ON p.id = s.property_id AND p.company_id = s.company_id WHERE s.id = ? AND {scope:s}";
 
     private final TenantJdbc jdbc;
 
@@ -72,6 +74,11 @@ public class Recipients {
     /** "Title (REF-1)" of a property of the company. */
     public Optional<String> property(Connection c, UUID companyId, UUID propertyId) throws SQLException {
         return jdbc.one(c, scope(companyId), PROPERTY, rs -> rs.getString(1) + " (" + rs.getString(2) + ")", propertyId);
+    }
+
+    /** "Title (REF-1)" of the property a sale of the company sold. */
+    public Optional<String> propertyOfSale(Connection c, UUID companyId, UUID saleId) throws SQLException {
+        return jdbc.one(c, scope(companyId), PROPERTY_OF_SALE, rs -> rs.getString(1) + " (" + rs.getString(2) + ")", saleId);
     }
 
     /** The company's name (companies is the tenant table itself: its id is the scope). */

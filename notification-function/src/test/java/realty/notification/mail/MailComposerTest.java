@@ -6,6 +6,14 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.CommissionCalculated;
+import realty.core.event.payload.CommissionCancelled;
+import realty.core.event.payload.CommissionPaid;
+import realty.core.event.payload.CommissionShare;
+import realty.core.event.payload.EventPayload;
+import realty.core.event.payload.PropertiesImported;
+import realty.core.event.payload.PropertyAssignmentChanged;
+import realty.core.event.payload.UserCreated;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -21,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Which mails each notified event causes, for the payload shapes producers may send; no database. */
+/** Which mails each notified event causes, for the payload records producers send; no database. */
 class MailComposerTest {
     private static final UUID COMPANY = UUID.randomUUID();
     private static final UUID AGENT = UUID.randomUUID();
@@ -34,6 +42,8 @@ class MailComposerTest {
     static final class Directory extends Recipients {
         final Map<UUID, Recipient> users = new HashMap<>();
         final Map<UUID, Recipient> agentUsers = new HashMap<>();
+        final Map<UUID, String> properties = new HashMap<>();
+        final Map<UUID, String> propertiesOfSales = new HashMap<>();
 
         Directory() {
             super(null);
@@ -70,7 +80,12 @@ class MailComposerTest {
 
         @Override
         public Optional<String> property(Connection c, UUID companyId, UUID propertyId) {
-            return Optional.of("Casa na praia (REF-7)");
+            return Optional.of(properties.getOrDefault(propertyId, "Casa na praia (REF-7)"));
+        }
+
+        @Override
+        public Optional<String> propertyOfSale(Connection c, UUID companyId, UUID saleId) {
+            return Optional.ofNullable(propertiesOfSales.get(saleId));
         }
 
         @Override
@@ -81,8 +96,8 @@ class MailComposerTest {
 
     @Test
     void userCreatedWelcomesTheNewUserFromTheEventWhenTheDatabaseDoesNotKnowThem() throws Exception {
-        List<ComposedMail> mails = compose(EventType.USER_CREATED, Map.of("userId", UUID.randomUUID().toString(),
-                "email", "new@x.dev", "name", "Nova", "locale", "en"));
+        List<ComposedMail> mails = compose(EventType.USER_CREATED, new UserCreated(UUID.randomUUID(),
+                "new@x.dev", "Nova", "en", List.of("agent"), List.of(COMPANY)));
 
         assertEquals(1, mails.size());
         assertEquals("new@x.dev", mails.get(0).to());
@@ -93,14 +108,14 @@ class MailComposerTest {
     @Test
     void userCreatedWithoutUserOrEmailIsAPermanentFailureNamingTheField() {
         PermanentFailureException e = assertThrows(PermanentFailureException.class,
-                () -> compose(EventType.USER_CREATED, Map.of("name", "x")));
+                () -> compose(EventType.USER_CREATED, new UserCreated(null, null, "x", null, List.of(), List.of())));
         assertTrue(e.getMessage().contains("user.created payload has no") && e.getMessage().contains("email"), e.getMessage());
     }
 
     @Test
     void assignmentGoesToTheAgentsUserInTheirLanguage() throws Exception {
-        List<ComposedMail> mails = compose(EventType.PROPERTY_ASSIGNMENT_CHANGED, Map.of("agentId", AGENT.toString(),
-                "propertyId", UUID.randomUUID().toString(), "responsibility", "secondary", "change", "added"));
+        List<ComposedMail> mails = compose(EventType.PROPERTY_ASSIGNMENT_CHANGED, new PropertyAssignmentChanged(UUID.randomUUID(),
+                AGENT, "secondary", "added"));
 
         assertEquals(1, mails.size());
         assertEquals("ana@x.dev", mails.get(0).to());
@@ -110,21 +125,24 @@ class MailComposerTest {
 
     @Test
     void anEndedAssignmentSaysSo() throws Exception {
-        List<ComposedMail> mails = compose(EventType.PROPERTY_ASSIGNMENT_CHANGED, Map.of("agentId", PROSPECTOR.toString(),
-                "title", "Flat", "active", false));
+        UUID flat = UUID.randomUUID();
+        directory.properties.put(flat, "Flat");
+        List<ComposedMail> mails = compose(EventType.PROPERTY_ASSIGNMENT_CHANGED, new PropertyAssignmentChanged(flat,
+                PROSPECTOR, null, "removed"));
         assertEquals("Assignment ended: Flat", mails.get(0).subject());
     }
 
     @Test
     void anAgentWithoutUserAccountGetsNoMailAndThatIsNoFailure() throws Exception {
-        assertEquals(List.of(), compose(EventType.PROPERTY_ASSIGNMENT_CHANGED, Map.of("agentId", UUID.randomUUID().toString(),
-                "title", "Flat")));
+        assertEquals(List.of(), compose(EventType.PROPERTY_ASSIGNMENT_CHANGED, new PropertyAssignmentChanged(UUID.randomUUID(),
+                UUID.randomUUID(), "primary", "added")));
     }
 
     @Test
     void assignmentWithoutAgentIsAPermanentFailure() {
         PermanentFailureException e = assertThrows(PermanentFailureException.class,
-                () -> compose(EventType.PROPERTY_ASSIGNMENT_CHANGED, Map.of("propertyId", UUID.randomUUID().toString())));
+                () -> compose(EventType.PROPERTY_ASSIGNMENT_CHANGED, new PropertyAssignmentChanged(UUID.randomUUID(), null,
+                        null, "added")));
         assertTrue(e.getMessage().contains("agentId"), e.getMessage());
     }
 
@@ -133,7 +151,7 @@ class MailComposerTest {
         UUID importer = directory.agentUsers.get(PROSPECTOR).userId();
         EventEnvelope e = new EventEnvelope(UUID.randomUUID(), "properties.imported", 1, java.time.Instant.now(), COMPANY,
                 new Actor(importer.toString(), List.of("manager"), null, null, null), "req", null,
-                new AggregateRef("import", "x"), Map.of("ids", List.of("a", "b", "c")));
+                new AggregateRef("import", "x"), new PropertiesImported(3, UUID.randomUUID(), UUID.randomUUID(), importer.toString()));
 
         List<ComposedMail> mails = composer.compose(e, null);
 
@@ -144,15 +162,17 @@ class MailComposerTest {
     @Test
     void importWithoutCountIsAPermanentFailure() {
         assertThrows(PermanentFailureException.class, () -> compose(EventType.PROPERTIES_IMPORTED,
-                Map.of("importedBy", FINANCIAL.toString())));
+                new PropertiesImported(null, UUID.randomUUID(), UUID.randomUUID(), FINANCIAL.toString())));
     }
 
     @Test
     void commissionCalculatedMailsEachAgentAndProspectorTheirOwnAmount() throws Exception {
-        List<ComposedMail> mails = compose(EventType.COMMISSION_CALCULATED, Map.of("saleId", UUID.randomUUID().toString(),
-                "propertyTitle", "Casa", "transactions", List.of(
-                        Map.of("agentId", AGENT.toString(), "role", "agent", "amount", "21000.00"),
-                        Map.of("agentId", PROSPECTOR.toString(), "role", "prospector", "amount", 9000))));
+        UUID sale = UUID.randomUUID();
+        directory.propertiesOfSales.put(sale, "Casa");
+        List<ComposedMail> mails = compose(EventType.COMMISSION_CALCULATED, new CommissionCalculated(sale, "calculated",
+                "300000.00", AGENT, PROSPECTOR, UUID.randomUUID(), "30000.00", List.of(
+                        new CommissionShare(UUID.randomUUID(), "agent", AGENT, "21000.00"),
+                        new CommissionShare(UUID.randomUUID(), "prospector", PROSPECTOR, "9000")), null, List.of()));
 
         assertEquals(2, mails.size());
         ComposedMail ana = mails.get(0);
@@ -165,8 +185,8 @@ class MailComposerTest {
 
     @Test
     void commissionPaidReadsATopLevelTransaction() throws Exception {
-        List<ComposedMail> mails = compose(EventType.COMMISSION_PAID, Map.of("transactionId", UUID.randomUUID().toString(),
-                "agentId", AGENT.toString(), "role", "agent", "amount", "1500.5", "saleId", "0123456789"));
+        List<ComposedMail> mails = compose(EventType.COMMISSION_PAID, new CommissionPaid(UUID.randomUUID(),
+                UUID.fromString("01234567-89ab-4cde-8f01-23456789abcd"), AGENT, "agent", "1500.5", "paid", List.of()));
         assertEquals("Comissão paga: R$ 1.500,50", mails.get(0).subject());
         assertTrue(mails.get(0).body().contains("venda 01234567"), mails.get(0).body());
     }
@@ -174,15 +194,14 @@ class MailComposerTest {
     @Test
     void commissionWithoutAnyAgentIsAPermanentFailure() {
         PermanentFailureException e = assertThrows(PermanentFailureException.class,
-                () -> compose(EventType.COMMISSION_CANCELLED, Map.of("amount", "1")));
+                () -> compose(EventType.COMMISSION_CANCELLED, new CommissionCancelled(null, null, null, null, "1", null, null)));
         assertTrue(e.getMessage().contains("commission.cancelled payload has no agentId"), e.getMessage());
     }
 
     @Test
     void noApplicableRuleGoesToTheListedRecipients() throws Exception {
-        List<ComposedMail> mails = compose(EventType.COMMISSION_CALCULATED, Map.of("status", "no_applicable_rule",
-                "saleId", UUID.randomUUID().toString(), "agentId", AGENT.toString(), "salePrice", "500000",
-                "recipients", List.of(FINANCIAL.toString())));
+        List<ComposedMail> mails = compose(EventType.COMMISSION_CALCULATED, new CommissionCalculated(UUID.randomUUID(),
+                "no_applicable_rule", "500000", AGENT, null, null, null, null, "no rule", List.of(FINANCIAL)));
 
         assertEquals(1, mails.size());
         assertEquals("fin@x.dev", mails.get(0).to());
@@ -192,7 +211,8 @@ class MailComposerTest {
 
     @Test
     void noApplicableRuleWithoutRecipientsGoesToTheCompanysFinancialUsers() throws Exception {
-        List<ComposedMail> mails = compose(EventType.COMMISSION_CALCULATED, Map.of("status", "no_applicable_rule"));
+        List<ComposedMail> mails = compose(EventType.COMMISSION_CALCULATED, new CommissionCalculated(UUID.randomUUID(),
+                "no_applicable_rule", null, null, null, null, null, null, null, List.of()));
         assertEquals(List.of("fin@x.dev"), mails.stream().map(ComposedMail::to).toList());
         assertTrue(mails.get(0).body().contains("(not given) by agent not given"), mails.get(0).body());
     }
@@ -203,7 +223,7 @@ class MailComposerTest {
         assertEquals("R$0.12", MailComposer.money(new BigDecimal("0.125"), MailLocale.EN));
     }
 
-    private List<ComposedMail> compose(EventType type, Map<String, Object> payload) throws Exception {
+    private List<ComposedMail> compose(EventType type, EventPayload payload) throws Exception {
         EventEnvelope e = EventEnvelope.create(type, COMPANY, Actor.system("test"), "req", null,
                 new AggregateRef("sale", UUID.randomUUID().toString()), payload);
         return composer.compose(e, null);
