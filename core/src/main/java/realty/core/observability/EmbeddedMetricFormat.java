@@ -21,16 +21,24 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Writes a Micrometer registry as CloudWatch embedded metric format: one JSON line per tag set
- * with a {@code _aws} block naming the metrics and their dimensions, which CloudWatch Logs turns
- * into metrics without any API call from the function
+ * Writes a Micrometer registry as CloudWatch embedded metric format: JSON lines with a {@code _aws}
+ * block naming the metrics and their dimensions, which CloudWatch Logs turns into metrics without
+ * any API call from the function
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
  * Counters are written as the increase since the previous flush; handler latencies as the
- * individual samples (at most 100 per line, the format's limit), so CloudWatch can compute
- * percentiles; gauges as their current value.
+ * individual samples, so CloudWatch can compute percentiles; gauges as their current value. One
+ * line per tag set, split where the format's limits require it: at most 100 metrics per line and
+ * 100 values per metric.
+ *
+ * <p>Hand-written on purpose: aws-embedded-metrics (or Powertools Metrics, which wraps it) would
+ * add 2.5 MB to each queue function's jar (docs/architecture.md, "Libraries and their cost").
  */
 public final class EmbeddedMetricFormat {
-    private static final int MAX_VALUES = 100;
+    /** The format's limits: metrics per directive, values per metric target. */
+    static final int MAX_METRICS = 100;
+    static final int MAX_VALUES = 100;
+    /** Latency samples kept per timer between flushes; beyond it only the counters stay exact. */
+    static final int MAX_SAMPLES = 1000;
     private static final JsonFactory JSON = new JsonFactory();
 
     private final String namespace;
@@ -47,7 +55,7 @@ public final class EmbeddedMetricFormat {
 
     synchronized void sample(Meter.Id timer, double millis) {
         List<Double> values = samples.computeIfAbsent(timer, k -> new ArrayList<>());
-        if (values.size() < MAX_VALUES) {
+        if (values.size() < MAX_SAMPLES) {
             values.add(millis);
         }
     }
@@ -55,41 +63,71 @@ public final class EmbeddedMetricFormat {
     /** Writes every metric that changed since the last call. */
     public synchronized void flush(MeterRegistry registry) {
         long now = System.currentTimeMillis();
-        // dimensions (sorted tags) → metric name → value
-        Map<Map<String, String>, Map<String, Object>> lines = new LinkedHashMap<>();
-        Map<Map<String, String>, Map<String, String>> units = new HashMap<>();
+        // dimensions (sorted tags) → the values to write, a timer's samples in chunks of MAX_VALUES
+        Map<Map<String, String>, List<Datum>> byDimensions = new LinkedHashMap<>();
         for (Meter meter : registry.getMeters()) {
             Meter.Id id = meter.getId();
-            Object value = null;
-            String unit = "Count";
+            List<Datum> data = new ArrayList<>();
             if (meter instanceof Counter counter) {
                 double total = counter.count();
                 double delta = total - lastCounts.getOrDefault(id, 0.0);
                 lastCounts.put(id, total);
-                value = delta > 0 ? delta : null;
+                if (delta > 0) {
+                    data.add(new Datum(id.getName(), "Count", delta));
+                }
             } else if (meter instanceof Timer) {
                 List<Double> values = samples.remove(id);
-                value = values == null || values.isEmpty() ? null : values;
-                unit = "Milliseconds";
+                for (int from = 0; values != null && from < values.size(); from += MAX_VALUES) {
+                    data.add(new Datum(id.getName(), "Milliseconds",
+                            List.copyOf(values.subList(from, Math.min(values.size(), from + MAX_VALUES)))));
+                }
             } else if (meter instanceof Gauge gauge) {
                 double v = gauge.value();
-                value = Double.isFinite(v) ? v : null;
-                unit = "seconds".equals(id.getBaseUnit()) ? "Seconds" : "Count";
+                if (Double.isFinite(v)) {
+                    data.add(new Datum(id.getName(), "seconds".equals(id.getBaseUnit()) ? "Seconds" : "Count", v));
+                }
             }
-            if (value == null) {
+            if (data.isEmpty()) {
                 continue;
             }
             Map<String, String> dimensions = new TreeMap<>();
             for (Tag tag : id.getTagsAsIterable()) {
                 dimensions.put(tag.getKey(), tag.getValue());
             }
-            lines.computeIfAbsent(dimensions, k -> new LinkedHashMap<>()).put(id.getName(), value);
-            units.computeIfAbsent(dimensions, k -> new HashMap<>()).put(id.getName(), unit);
+            byDimensions.computeIfAbsent(dimensions, k -> new ArrayList<>()).addAll(data);
         }
-        lines.forEach((dimensions, metrics) -> sink.accept(line(now, dimensions, metrics, units.get(dimensions))));
+        byDimensions.forEach((dimensions, data) -> {
+            for (Map<String, Datum> metrics : pack(data)) {
+                sink.accept(line(now, dimensions, metrics));
+            }
+        });
     }
 
-    private String line(long timestamp, Map<String, String> dimensions, Map<String, Object> metrics, Map<String, String> units) {
+    /** One metric's value in one line: a number, or up to {@link #MAX_VALUES} samples. */
+    private record Datum(String name, String unit, Object value) {
+    }
+
+    /** Lines of at most {@link #MAX_METRICS} metrics, each metric at most once per line. */
+    private static List<Map<String, Datum>> pack(List<Datum> data) {
+        List<Map<String, Datum>> lines = new ArrayList<>();
+        for (Datum d : data) {
+            Map<String, Datum> target = null;
+            for (Map<String, Datum> line : lines) {
+                if (line.size() < MAX_METRICS && !line.containsKey(d.name())) {
+                    target = line;
+                    break;
+                }
+            }
+            if (target == null) {
+                target = new LinkedHashMap<>();
+                lines.add(target);
+            }
+            target.put(d.name(), d);
+        }
+        return lines;
+    }
+
+    private String line(long timestamp, Map<String, String> dimensions, Map<String, Datum> metrics) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -106,10 +144,10 @@ public final class EmbeddedMetricFormat {
             g.writeEndArray();
             g.writeEndArray();
             g.writeArrayFieldStart("Metrics");
-            for (String name : metrics.keySet()) {
+            for (Datum d : metrics.values()) {
                 g.writeStartObject();
-                g.writeStringField("Name", name);
-                g.writeStringField("Unit", units.get(name));
+                g.writeStringField("Name", d.name());
+                g.writeStringField("Unit", d.unit());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -120,15 +158,15 @@ public final class EmbeddedMetricFormat {
             for (var d : dimensions.entrySet()) {
                 g.writeStringField(d.getKey(), d.getValue());
             }
-            for (var m : metrics.entrySet()) {
-                if (m.getValue() instanceof List<?> values) {
-                    g.writeArrayFieldStart(m.getKey());
+            for (Datum d : metrics.values()) {
+                if (d.value() instanceof List<?> values) {
+                    g.writeArrayFieldStart(d.name());
                     for (Object v : values) {
                         g.writeNumber((Double) v);
                     }
                     g.writeEndArray();
                 } else {
-                    g.writeNumberField(m.getKey(), (Double) m.getValue());
+                    g.writeNumberField(d.name(), (Double) d.value());
                 }
             }
             g.writeEndObject();

@@ -13,7 +13,7 @@ import org.slf4j.event.KeyValuePair;
 import realty.core.observability.EmbeddedMetricFormat;
 import realty.core.observability.EventLog;
 import realty.core.observability.EventMetrics;
-import realty.core.observability.JsonLogEncoder;
+import realty.core.observability.FlatJsonEncoder;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -90,7 +90,7 @@ class ObservabilityTest {
 
     @Test
     void theLogLineIsOneJsonObjectWithTopLevelFieldsAndNoSecrets() throws Exception {
-        JsonLogEncoder encoder = new JsonLogEncoder();
+        FlatJsonEncoder encoder = new FlatJsonEncoder();
         for (UUID id : List.of(processed, retried, dead)) {
             for (ILoggingEvent line : linesOf(id)) {
                 String json = new String(encoder.encode(line), StandardCharsets.UTF_8);
