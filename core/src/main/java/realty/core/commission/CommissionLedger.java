@@ -1,6 +1,7 @@
 package realty.core.commission;
 
-import io.micronaut.core.annotation.Introspected;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import realty.core.tenancy.TenantJdbc;
@@ -58,9 +59,13 @@ public class CommissionLedger {
                                  String calculatedBy) {
     }
 
-    /** A transaction the insert actually created (not one that already existed). */
-    @Introspected
-    public record Written(UUID id, UUID saleId, String role, UUID agentId, BigDecimal amount, Instant calculatedAt) {
+    /**
+     * A transaction the insert actually created (not one that already existed): the columns of
+     * {@code commission_transactions} its {@code RETURNING} gives (Micronaut Data maps returned rows
+     * only onto an entity).
+     */
+    @MappedEntity("commission_transactions")
+    public record Written(@Id UUID id, UUID saleId, String role, UUID agentId, BigDecimal amount, Instant calculatedAt) {
     }
 
     /** The active sale rules of these agents, by agent. */
