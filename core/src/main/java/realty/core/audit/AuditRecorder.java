@@ -45,7 +45,11 @@ public class AuditRecorder {
         }
     }
 
-    /** One row per event in one JDBC batch (sent as multi-row inserts: reWriteBatchedInserts). */
+    /**
+     * One row per event in one JDBC batch (sent as multi-row inserts: reWriteBatchedInserts). Native
+     * JDBC on purpose: a repository method binds one row per call and saveAll has no ON CONFLICT
+     * (docs/architecture.md, "Native SQL that stays, and why").
+     */
     public void recordAll(Connection c, List<EventEnvelope> events) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             for (EventEnvelope e : events) {

@@ -1,5 +1,7 @@
 package realty.core.commission;
 
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import realty.core.tenancy.TenantJdbc;
@@ -9,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -35,18 +36,6 @@ public class CommissionLedger {
     private static final String PROSPECTOR_SHARE = """
             SELECT c.prospector_share_percent FROM (SELECT id AS company_id, prospector_share_percent FROM companies) c
             WHERE c.company_id = ? AND {scope:c}""";
-    // Each distinct rule snapshot is sent and parsed once; the rows point at it by index.
-    private static final String INSERT = """
-            WITH rules AS (SELECT ?::text[]::jsonb[] AS snapshots)
-            INSERT INTO commission_transactions (id, company_id, sale_id, agent_id, role, rule_id, rule_snapshot, base_amount,
-                                                 commission_total, percentage_applied, amount, calculated_by)
-            SELECT u.id, u.company_id, u.sale_id, u.agent_id, u.role, u.rule_id, rules.snapshots[u.snapshot], u.base::numeric,
-                   u.total::numeric, u.pct::numeric, u.amount::numeric, u.calculated_by
-            FROM rules, unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::uuid[], ?::int[], ?::text[], ?::text[],
-                               ?::text[], ?::text[], ?::text[])
-                 AS u(id, company_id, sale_id, agent_id, role, rule_id, snapshot, base, total, pct, amount, calculated_by)
-            ON CONFLICT (sale_id, role) DO NOTHING
-            RETURNING id, sale_id, role, agent_id, amount, calculated_at""";
     private static final String USERS_OF_AGENTS = """
             SELECT a.id, a.user_id FROM agents a WHERE a.id = ANY(?::uuid[]) AND a.user_id IS NOT NULL AND {scope:a}""";
     private static final String FINANCIAL_USERS = """
@@ -56,10 +45,12 @@ public class CommissionLedger {
             WHERE uc.company_id = ? AND {scope:uc} ORDER BY uc.user_id""";
 
     private final TenantJdbc jdbc;
+    private final CommissionTransactionRepository rows;
     private final JsonMapper json;
 
-    public CommissionLedger(TenantJdbc jdbc, JsonMapper json) {
+    public CommissionLedger(TenantJdbc jdbc, CommissionTransactionRepository rows, JsonMapper json) {
         this.jdbc = jdbc;
+        this.rows = rows;
         this.json = json;
     }
 
@@ -68,8 +59,13 @@ public class CommissionLedger {
                                  String calculatedBy) {
     }
 
-    /** A transaction the insert actually created (not one that already existed). */
-    public record Written(UUID id, UUID saleId, String role, UUID agentId, BigDecimal amount, Instant calculatedAt) {
+    /**
+     * A transaction the insert actually created (not one that already existed): the columns of
+     * {@code commission_transactions} its {@code RETURNING} gives (Micronaut Data maps returned rows
+     * only onto an entity).
+     */
+    @MappedEntity("commission_transactions")
+    public record Written(@Id UUID id, UUID saleId, String role, UUID agentId, BigDecimal amount, Instant calculatedAt) {
     }
 
     /** The active sale rules of these agents, by agent. */
@@ -102,7 +98,18 @@ public class CommissionLedger {
             return List.of();
         }
         int n = transactions.size();
-        Object[][] cols = new Object[12][n];
+        Object[] ids = new Object[n];
+        Object[] companyIds = new Object[n];
+        Object[] saleIds = new Object[n];
+        Object[] agentIds = new Object[n];
+        String[] roles = new String[n];
+        Object[] ruleIds = new Object[n];
+        int[] snapshotIndexes = new int[n];
+        String[] bases = new String[n];
+        String[] totals = new String[n];
+        String[] percentages = new String[n];
+        String[] amounts = new String[n];
+        String[] calculatedBy = new String[n];
         Map<UUID, Integer> snapshotIndex = new HashMap<>();
         List<String> snapshots = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -111,37 +118,26 @@ public class CommissionLedger {
                 throw new IllegalArgumentException("transaction of company " + t.companyId() + " outside the scope");
             }
             CommissionSplit s = t.split();
-            cols[0][i] = UUID.randomUUID();
-            cols[1][i] = t.companyId();
-            cols[2][i] = t.saleId();
-            cols[3][i] = t.part().agentId();
-            cols[4][i] = t.part().role().code();
-            cols[5][i] = s.rule().id();
-            cols[6][i] = snapshotIndex.computeIfAbsent(s.rule().id(), id -> {
+            ids[i] = UUID.randomUUID();
+            companyIds[i] = t.companyId();
+            saleIds[i] = t.saleId();
+            agentIds[i] = t.part().agentId();
+            roles[i] = t.part().role().code();
+            ruleIds[i] = s.rule().id();
+            snapshotIndexes[i] = snapshotIndex.computeIfAbsent(s.rule().id(), id -> {
                 snapshots.add(toJson(s.rule().snapshot()));
                 return snapshots.size(); // SQL arrays are 1-based
             });
-            cols[7][i] = s.baseAmount().toPlainString();
-            cols[8][i] = s.total().toPlainString();
-            cols[9][i] = t.part().percentageApplied().toPlainString();
-            cols[10][i] = t.part().amount().toPlainString();
-            cols[11][i] = t.calculatedBy();
+            bases[i] = s.baseAmount().toPlainString();
+            totals[i] = s.total().toPlainString();
+            percentages[i] = t.part().percentageApplied().toPlainString();
+            amounts[i] = t.part().amount().toPlainString();
+            calculatedBy[i] = t.calculatedBy();
         }
-        String[] types = {"uuid", "uuid", "uuid", "uuid", "text", "uuid", "int4", "text", "text", "text", "text", "text"};
-        List<Written> written = new ArrayList<>(n);
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setArray(1, c.createArrayOf("text", snapshots.toArray()));
-            for (int col = 0; col < types.length; col++) {
-                ps.setArray(col + 2, c.createArrayOf(types[col], cols[col]));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    written.add(new Written(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                            rs.getObject(4, UUID.class), rs.getBigDecimal(5), rs.getTimestamp(6).toInstant()));
-                }
-            }
-        }
-        return written;
+        // Runs on the connection of the current transaction, which is c's; c only makes the UUID arrays.
+        return rows.insert(snapshots.toArray(String[]::new), c.createArrayOf("uuid", ids),
+                c.createArrayOf("uuid", companyIds), c.createArrayOf("uuid", saleIds), c.createArrayOf("uuid", agentIds), roles,
+                c.createArrayOf("uuid", ruleIds), snapshotIndexes, bases, totals, percentages, amounts, calculatedBy);
     }
 
     /** The users linked to these agent records (who to notify of their commission). */

@@ -3,38 +3,46 @@ package realty.core.consumer;
 import jakarta.inject.Singleton;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** The {@code consumer_outcomes} table: one row per (event, consumer), the idempotency record. */
+/**
+ * The {@code consumer_outcomes} table: one row per (event, consumer), the idempotency record. The
+ * statements run through {@link ConsumerOutcomeRepository}, on the connection of the caller's
+ * transaction.
+ */
 @Singleton
 public class ConsumerOutcomes {
     public static final String PROCESSED = "PROCESSED";
     public static final String RETRYING = "RETRYING";
     public static final String DEAD = "DEAD";
 
-    private static final String ENSURE = """
+    static final String ENSURE = """
             INSERT INTO consumer_outcomes (event_id, consumer, status, attempts)
-            SELECT id, ?, 'RECEIVED', 0 FROM (SELECT DISTINCT unnest(?::uuid[]) AS id ORDER BY 1) ids
+            SELECT id, :consumer, 'RECEIVED', 0 FROM (SELECT DISTINCT unnest(:ids::uuid[]) AS id ORDER BY 1) ids
             ON CONFLICT (event_id, consumer) DO NOTHING""";
-    /** Public for the plan test (local: HotStatementPlansTest). */
+    /** The repository's statement; public for the plan test (local: HotStatementPlansTest). */
     public static final String LOCK = """
             SELECT event_id, status FROM consumer_outcomes
-            WHERE consumer = ? AND event_id = ANY(?::uuid[]) ORDER BY event_id FOR UPDATE""";
-    /** Public for the plan test (local: HotStatementPlansTest). */
+            WHERE consumer = :consumer AND event_id = ANY(:ids::uuid[]) ORDER BY event_id FOR UPDATE""";
+    /** The repository's statement; public for the plan test (local: HotStatementPlansTest). */
     public static final String RECORD = """
             UPDATE consumer_outcomes o SET status = u.status, attempts = GREATEST(o.attempts, u.attempts),
                    processed_at = CASE WHEN u.status = 'PROCESSED' THEN clock_timestamp() ELSE o.processed_at END,
                    last_error = COALESCE(u.last_error, o.last_error), duration_micros = u.duration_micros,
                    updated_at = clock_timestamp()
-            FROM unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::bigint[])
+            FROM unnest(:ids::uuid[], :statuses::text[], :attempts::int[], :errors::text[], :durations::bigint[])
                  AS u(event_id, status, attempts, last_error, duration_micros)
-            WHERE o.event_id = u.event_id AND o.consumer = ?""";
+            WHERE o.event_id = u.event_id AND o.consumer = :consumer""";
+
+    private final ConsumerOutcomeRepository repository;
+
+    public ConsumerOutcomes(ConsumerOutcomeRepository repository) {
+        this.repository = repository;
+    }
 
     /** One outcome to record. */
     public record Outcome(UUID eventId, String status, int attempts, String lastError, long durationMicros) {
@@ -44,6 +52,8 @@ public class ConsumerOutcomes {
      * Makes sure a row exists for each event and locks them all, so that a concurrent redelivery of
      * the same events waits for this transaction and then sees its outcome.
      *
+     * @param c the connection of the current transaction: it only makes the UUID array, the
+     *          repository runs on the transaction's connection
      * @return current status per event id
      */
     public Map<UUID, String> lock(Connection c, String consumer, List<UUID> eventIds) throws SQLException {
@@ -51,20 +61,10 @@ public class ConsumerOutcomes {
         if (eventIds.isEmpty()) {
             return status;
         }
-        Object[] ids = eventIds.toArray();
-        try (PreparedStatement ensure = c.prepareStatement(ENSURE)) {
-            ensure.setString(1, consumer);
-            ensure.setArray(2, c.createArrayOf("uuid", ids));
-            ensure.executeUpdate();
-        }
-        try (PreparedStatement lock = c.prepareStatement(LOCK)) {
-            lock.setString(1, consumer);
-            lock.setArray(2, c.createArrayOf("uuid", ids));
-            try (ResultSet rs = lock.executeQuery()) {
-                while (rs.next()) {
-                    status.put(rs.getObject(1, UUID.class), rs.getString(2));
-                }
-            }
+        java.sql.Array ids = c.createArrayOf("uuid", eventIds.toArray());
+        repository.ensure(consumer, ids);
+        for (ConsumerOutcomeRepository.Status s : repository.lock(consumer, ids)) {
+            status.put(s.eventId(), s.status());
         }
         return status;
     }
@@ -75,10 +75,10 @@ public class ConsumerOutcomes {
         }
         int n = outcomes.size();
         Object[] ids = new Object[n];
-        Object[] statuses = new Object[n];
-        Object[] attempts = new Object[n];
-        Object[] errors = new Object[n];
-        Object[] durations = new Object[n];
+        String[] statuses = new String[n];
+        int[] attempts = new int[n];
+        String[] errors = new String[n];
+        long[] durations = new long[n];
         for (int i = 0; i < n; i++) {
             Outcome o = outcomes.get(i);
             ids[i] = o.eventId();
@@ -87,14 +87,6 @@ public class ConsumerOutcomes {
             errors[i] = o.lastError();
             durations[i] = o.durationMicros();
         }
-        try (PreparedStatement ps = c.prepareStatement(RECORD)) {
-            ps.setArray(1, c.createArrayOf("uuid", ids));
-            ps.setArray(2, c.createArrayOf("text", statuses));
-            ps.setArray(3, c.createArrayOf("int4", attempts));
-            ps.setArray(4, c.createArrayOf("text", errors));
-            ps.setArray(5, c.createArrayOf("int8", durations));
-            ps.setString(6, consumer);
-            ps.executeUpdate();
-        }
+        repository.record(c.createArrayOf("uuid", ids), statuses, attempts, errors, durations, consumer);
     }
 }

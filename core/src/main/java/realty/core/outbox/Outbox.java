@@ -29,6 +29,11 @@ public class Outbox {
         this.codec = codec;
     }
 
+    /**
+     * One JDBC batch, rewritten by the driver into multi-row inserts. Native JDBC on purpose: a
+     * repository method binds one row per call, and saveAll cannot cast the body to json unchanged
+     * (docs/architecture.md, "Native SQL that stays, and why").
+     */
     public void append(Connection connection, List<EventEnvelope> events) throws SQLException {
         if (events.isEmpty()) {
             return;

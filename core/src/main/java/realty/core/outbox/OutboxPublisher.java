@@ -12,8 +12,6 @@ import realty.core.topology.Topology;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,28 +32,18 @@ import java.util.UUID;
 public class OutboxPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxPublisher.class);
 
-    private static final String SELECT_COLUMNS = "SELECT id, type, priority, correlation_id, occurred_at, body::text FROM outbox_events ";
-    private static final String LOCK_BY_ID = SELECT_COLUMNS
-            + "WHERE id = ANY(?) AND status = 'PENDING' ORDER BY seq FOR UPDATE SKIP LOCKED";
-    private static final String LOCK_OLDEST = SELECT_COLUMNS
-            + "WHERE status = 'PENDING' AND occurred_at < now() - make_interval(secs => ?) "
-            + "ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED";
-    private static final String MARK_PUBLISHED = "UPDATE outbox_events SET status = 'PUBLISHED', published_at = now(), "
-            + "publish_attempts = publish_attempts + 1, last_publish_error = NULL WHERE id = ANY(?)";
-
-    private static final String BACKLOG = "SELECT count(*), EXTRACT(EPOCH FROM now() - min(occurred_at)) "
-            + "FROM outbox_events WHERE status = 'PENDING'";
-
     private final TransactionOperations<Connection> tx;
+    private final OutboxRepository rows;
     private final EventPublisher publisher;
     private final OutboxSettings settings;
     /** Set when a publish failed; the next successful one drains the backlog. */
     private volatile boolean brokerWasDown;
     private final EventMetrics metrics;
 
-    public OutboxPublisher(TransactionOperations<Connection> tx, EventPublisher publisher, OutboxSettings settings,
-                           EventMetrics metrics) {
+    public OutboxPublisher(TransactionOperations<Connection> tx, OutboxRepository rows, EventPublisher publisher,
+                           OutboxSettings settings, EventMetrics metrics) {
         this.tx = tx;
+        this.rows = rows;
         this.publisher = publisher;
         this.settings = settings;
         this.metrics = metrics;
@@ -72,12 +60,8 @@ public class OutboxPublisher {
             return List.of();
         }
         try {
-            List<UUID> published = tx.executeWrite(status -> {
-                try (PreparedStatement ps = status.getConnection().prepareStatement(LOCK_BY_ID)) {
-                    ps.setArray(1, status.getConnection().createArrayOf("uuid", ids.toArray()));
-                    return publishLocked(status.getConnection(), ps);
-                }
-            });
+            List<UUID> published = tx.executeWrite(status -> publishLocked(status.getConnection(),
+                    rows.lockPending(status.getConnection().createArrayOf("uuid", ids.toArray()))));
             if (brokerWasDown) {
                 drainAfterRecovery();
             }
@@ -121,15 +105,9 @@ public class OutboxPublisher {
     /** Counts the rows still pending and the age of the oldest, for the outbox gauges. */
     public void measureBacklog() {
         try {
-            tx.executeRead(status -> {
-                try (PreparedStatement ps = status.getConnection().prepareStatement(BACKLOG);
-                     ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    double age = rs.getDouble(2);
-                    metrics.outboxBacklog(rs.getLong(1), rs.wasNull() ? Duration.ZERO : Duration.ofMillis((long) (age * 1000)));
-                    return null;
-                }
-            });
+            OutboxRepository.Backlog backlog = tx.executeRead(status -> rows.backlog());
+            Double age = backlog.oldestAgeSeconds();
+            metrics.outboxBacklog(backlog.pending(), age == null ? Duration.ZERO : Duration.ofMillis((long) (age * 1000)));
         } catch (RuntimeException e) {
             LOG.warn("could not measure the outbox backlog: {}", e.getMessage());
         }
@@ -140,13 +118,8 @@ public class OutboxPublisher {
         while (true) {
             List<UUID> published;
             try {
-                published = tx.executeWrite(status -> {
-                    try (PreparedStatement ps = status.getConnection().prepareStatement(LOCK_OLDEST)) {
-                        ps.setDouble(1, settings.getRelayGrace().toMillis() / 1000.0);
-                        ps.setInt(2, settings.getRelayBatchSize());
-                        return publishLocked(status.getConnection(), ps);
-                    }
-                });
+                published = tx.executeWrite(status -> publishLocked(status.getConnection(),
+                        rows.lockOldestPending(settings.getRelayGrace().toMillis() / 1000.0, settings.getRelayBatchSize())));
             } catch (PublishFailed e) {
                 throw e.cause;
             }
@@ -157,22 +130,19 @@ public class OutboxPublisher {
         }
     }
 
-    private List<UUID> publishLocked(Connection connection, PreparedStatement lock) throws SQLException {
-        List<UUID> ids = new ArrayList<>();
-        List<OutgoingMessage> messages = new ArrayList<>();
-        Map<String, Integer> perType = new java.util.TreeMap<>();
-        try (ResultSet rs = lock.executeQuery()) {
-            while (rs.next()) {
-                UUID id = rs.getObject(1, UUID.class);
-                ids.add(id);
-                perType.merge(rs.getString(2), 1, Integer::sum);
-                messages.add(new OutgoingMessage(Topology.EXCHANGE, rs.getString(2), id.toString(), rs.getString(2),
-                        rs.getInt(3), rs.getString(4), rs.getTimestamp(5).toInstant(), Map.of(),
-                        rs.getString(6).getBytes(StandardCharsets.UTF_8)));
-            }
+    private List<UUID> publishLocked(Connection connection, List<OutboxRepository.Pending> locked) throws SQLException {
+        if (locked.isEmpty()) {
+            return List.of();
         }
-        if (ids.isEmpty()) {
-            return ids;
+        List<UUID> ids = new ArrayList<>(locked.size());
+        List<OutgoingMessage> messages = new ArrayList<>(locked.size());
+        Map<String, Integer> perType = new java.util.TreeMap<>();
+        for (OutboxRepository.Pending row : locked) {
+            ids.add(row.id());
+            perType.merge(row.type(), 1, Integer::sum);
+            messages.add(new OutgoingMessage(Topology.EXCHANGE, row.type(), row.id().toString(), row.type(),
+                    row.priority(), row.correlationId(), row.occurredAt(), Map.of(),
+                    row.body().getBytes(StandardCharsets.UTF_8)));
         }
         try {
             publisher.publish(messages);
@@ -180,10 +150,7 @@ public class OutboxPublisher {
             throw new PublishFailed(e);
         }
         perType.forEach(metrics::published);
-        try (PreparedStatement mark = connection.prepareStatement(MARK_PUBLISHED)) {
-            mark.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
-            mark.executeUpdate();
-        }
+        rows.markPublished(connection.createArrayOf("uuid", ids.toArray()));
         return ids;
     }
 

@@ -106,11 +106,14 @@ class HotStatementPlansTest {
      * statement is PREPAREd with these parameter types and EXPLAIN EXECUTEd with these literals.
      */
     private List<String> plan(String sql, boolean generic, List<String> types, List<String> values) throws Exception {
+        // The repository's named parameters (":ids", not the "::uuid[]" casts) become $1, $2, ... in order of appearance.
+        Map<String, Integer> numbers = new java.util.LinkedHashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<!:):([a-zA-Z0-9]+)").matcher(sql);
         StringBuilder numbered = new StringBuilder();
-        int n = 0;
-        for (char ch : sql.toCharArray()) {
-            numbered.append(ch == '?' ? "$" + (++n) : String.valueOf(ch));
+        while (m.find()) {
+            m.appendReplacement(numbered, "\\$" + numbers.computeIfAbsent(m.group(1), k -> numbers.size() + 1));
         }
+        m.appendTail(numbered);
         try (Connection c = connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             try {

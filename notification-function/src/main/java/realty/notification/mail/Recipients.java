@@ -5,7 +5,6 @@ import realty.core.tenancy.TenantJdbc;
 import realty.core.tenancy.TenantScope;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -39,9 +38,11 @@ public class Recipients {
             + "ON p.id = s.property_id AND p.company_id = s.company_id WHERE s.id = ? AND {scope:s}";
 
     private final TenantJdbc jdbc;
+    private final CompanyNameRepository companies;
 
-    public Recipients(TenantJdbc jdbc) {
+    public Recipients(TenantJdbc jdbc, CompanyNameRepository companies) {
         this.jdbc = jdbc;
+        this.companies = companies;
     }
 
     public List<Recipient> users(Connection c, UUID companyId, Collection<UUID> userIds) throws SQLException {
@@ -83,12 +84,7 @@ public class Recipients {
 
     /** The company's name (companies is the tenant table itself: its id is the scope). */
     public Optional<String> companyName(Connection c, UUID companyId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM companies WHERE id = ?")) {
-            ps.setObject(1, companyId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        }
+        return companies.companyName(companyId); // on the current transaction's connection, which is c's
     }
 
     private static TenantScope scope(UUID companyId) {

@@ -9,8 +9,6 @@ import realty.core.tenancy.TenantJdbc;
 import realty.core.tenancy.TenantScope;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +33,12 @@ public class WebhookDeliveries {
     }
 
     private final TransactionOperations<Connection> tx;
+    private final WebhookDeliveryRepository deliveries;
     private final TenantJdbc jdbc;
 
-    public WebhookDeliveries(TransactionOperations<Connection> tx, TenantJdbc jdbc) {
+    public WebhookDeliveries(TransactionOperations<Connection> tx, WebhookDeliveryRepository deliveries, TenantJdbc jdbc) {
         this.tx = tx;
+        this.deliveries = deliveries;
         this.jdbc = jdbc;
     }
 
@@ -58,16 +58,14 @@ public class WebhookDeliveries {
                 event.type(), java.sql.Timestamp.from(event.occurredAt()));
     }
 
-    /** Delivery status per subscription id, for the subscriptions this event was already attempted to. */
-    public Map<UUID, String> statusOf(Connection c, UUID eventId) throws java.sql.SQLException {
+    /**
+     * Delivery status per subscription id, for the subscriptions this event was already attempted to.
+     * Runs on the connection of the current transaction (the repository's), which is {@code c}'s.
+     */
+    public Map<UUID, String> statusOf(Connection c, UUID eventId) {
         Map<UUID, String> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT subscription_id, status FROM webhook_deliveries WHERE event_id = ?")) {
-            ps.setObject(1, eventId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getObject(1, UUID.class), rs.getString(2));
-                }
-            }
+        for (WebhookDeliveryRepository.DeliveryStatus d : deliveries.statusOf(eventId)) {
+            out.put(d.subscriptionId(), d.status());
         }
         return out;
     }
@@ -77,25 +75,8 @@ public class WebhookDeliveries {
                               @Nullable String error) {
         tx.execute(OWN, s -> {
             Connection c = s.getConnection();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO webhook_deliveries (event_id, subscription_id, company_id, event_type, status, attempts,
-                                                    last_response_code, last_error, delivered_at)
-                    VALUES (?, ?, ?, ?, ?, 1, ?, ?, CASE WHEN ? THEN now() END)
-                    ON CONFLICT (event_id, subscription_id) DO UPDATE SET status = excluded.status,
-                        attempts = webhook_deliveries.attempts + 1, last_response_code = excluded.last_response_code,
-                        last_error = excluded.last_error, last_attempt_at = now(),
-                        delivered_at = COALESCE(webhook_deliveries.delivered_at, excluded.delivered_at)""")) {
-                boolean delivered = DELIVERED.equals(status);
-                ps.setObject(1, event.id());
-                ps.setObject(2, subscriber.id());
-                ps.setObject(3, subscriber.companyId());
-                ps.setString(4, event.type());
-                ps.setString(5, status);
-                ps.setObject(6, responseCode, java.sql.Types.INTEGER);
-                ps.setString(7, error);
-                ps.setBoolean(8, delivered);
-                ps.executeUpdate();
-            }
+            deliveries.recordAttempt(event.id(), subscriber.id(), subscriber.companyId(), event.type(), status, responseCode,
+                    error, DELIVERED.equals(status));
             jdbc.update(c, TenantScope.companies(Set.of(subscriber.companyId())),
                     "UPDATE webhook_subscriptions w SET failure_count = CASE WHEN ? THEN 0 ELSE w.failure_count + 1 END "
                             + "WHERE w.id = ? AND {scope:w}", DELIVERED.equals(status), subscriber.id());

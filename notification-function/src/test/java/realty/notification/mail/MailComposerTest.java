@@ -46,7 +46,7 @@ class MailComposerTest {
         final Map<UUID, String> propertiesOfSales = new HashMap<>();
 
         Directory() {
-            super(null);
+            super(null, null);
             Recipient ana = new Recipient(UUID.randomUUID(), "ana@x.dev", "Ana", MailLocale.PT_BR);
             Recipient bob = new Recipient(UUID.randomUUID(), "bob@x.dev", "Bob", MailLocale.EN);
             agentUsers.put(AGENT, ana);
