@@ -217,7 +217,7 @@ public class PropertyImport {
     }
 
     private static void insert(Connection c, List<PropertyInput> rows, List<UUID> ids, String createdBy) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(PropertyService.INSERT)) {
+        try (PreparedStatement ps = c.prepareStatement(PropertyRepository.INSERT)) {
             for (int i = 0; i < rows.size(); i++) {
                 PropertyService.bindInsert(ps, ids.get(i), rows.get(i), createdBy);
                 ps.addBatch();

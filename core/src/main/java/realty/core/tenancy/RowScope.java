@@ -1,7 +1,6 @@
 package realty.core.tenancy;
 
 import io.micronaut.core.annotation.Introspected;
-import io.micronaut.core.annotation.Nullable;
 import realty.core.security.Caller;
 
 import java.util.UUID;
@@ -22,14 +21,16 @@ import java.util.UUID;
  * runs has the shape a hand-written one for that caller would have.
  */
 @Introspected
-public record RowScope(boolean allCompanies, String[] companies, boolean ownOnly, @Nullable UUID ownUser,
+public record RowScope(boolean allCompanies, String[] companies, boolean ownOnly, UUID ownUser,
                        boolean viaAgent, boolean viaProspector, boolean viaUser) {
     private static final String[] NONE = new String[0];
+    /** The user of a scope that is not narrowed to own rows: no row links to it (a null would not bind). */
+    private static final UUID NOBODY = new UUID(0, 0);
 
     /** The rows of the companies the tenant scope allows. */
     public static RowScope of(TenantScope scope) {
-        return scope.everyCompany() ? new RowScope(true, NONE, false, null, false, false, false)
-                : new RowScope(false, scope.companyIds().stream().map(UUID::toString).toArray(String[]::new), false, null, false, false, false);
+        return scope.everyCompany() ? new RowScope(true, NONE, false, NOBODY, false, false, false)
+                : new RowScope(false, scope.companyIds().stream().map(UUID::toString).toArray(String[]::new), false, NOBODY, false, false, false);
     }
 
     /** The caller's companies (every company for the platform admin). */
@@ -48,7 +49,7 @@ public record RowScope(boolean allCompanies, String[] companies, boolean ownOnly
      * ({@code viaProspector}) or linked to their user (owner, buyer: {@code viaUser}). No link: no row.
      */
     public RowScope own(UUID user, boolean viaAgent, boolean viaProspector, boolean viaUser) {
-        return new RowScope(allCompanies, companies, true, user, viaAgent, viaProspector, viaUser);
+        return new RowScope(allCompanies, companies, true, user == null ? NOBODY : user, viaAgent, viaProspector, viaUser);
     }
 
     /** Narrowed to own rows through every link a row type has (sales, commission rules and transactions). */
