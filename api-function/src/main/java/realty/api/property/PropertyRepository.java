@@ -98,4 +98,16 @@ public interface PropertyRepository extends GenericRepository<PropertyRepository
     @Query("SELECT a.id FROM agents a WHERE a.user_id = :userId AND a.company_id = :companyId AND a.active "
             + "AND (:allCompanies OR a.company_id = ANY(CAST(:companies AS uuid[])))")
     Optional<UUID> activeAgentOf(RowScope scope, UUID userId, UUID companyId);
+
+    /** Of these reference codes, those the company already uses (the CSV import checks them before its batch). */
+    @Scoped
+    @Query("SELECT p.reference_code FROM properties p WHERE p.company_id = :companyId AND p.reference_code = ANY(CAST(:codes AS text[])) "
+            + "AND " + SCOPE)
+    List<String> existingReferenceCodes(RowScope scope, UUID companyId, String[] codes);
+
+    /** Of these agent ids, those of the company's agents (as text, cast in the SQL). */
+    @Scoped
+    @Query("SELECT CAST(a.id AS text) FROM agents a WHERE a.company_id = :companyId AND a.id = ANY(CAST(:ids AS uuid[])) "
+            + "AND (:allCompanies OR a.company_id = ANY(CAST(:companies AS uuid[])))")
+    List<String> agentsOfCompany(RowScope scope, UUID companyId, String[] ids);
 }
