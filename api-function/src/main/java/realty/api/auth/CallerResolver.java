@@ -1,16 +1,12 @@
 package realty.api.auth;
 
 import io.micronaut.security.authentication.Authentication;
-import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import realty.api.web.ProblemException;
 import realty.core.security.Caller;
 import realty.core.security.Profile;
+import realty.core.tenancy.RowScope;
 
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Optional;
@@ -24,17 +20,11 @@ import java.util.UUID;
  */
 @Singleton
 public class CallerResolver {
-    private static final String LOAD = """
-            SELECT u.email, u.active,
-                   ARRAY(SELECT profile FROM user_profiles p WHERE p.user_id = u.id),
-                   ARRAY(SELECT company_id FROM user_companies c WHERE c.user_id = u.id)
-            FROM users u WHERE u.id = ?""";
-
-    private final TransactionOperations<Connection> tx;
+    private final CallerRepository callers;
     private final PlatformAdminSettings admin;
 
-    public CallerResolver(TransactionOperations<Connection> tx, PlatformAdminSettings admin) {
-        this.tx = tx;
+    public CallerResolver(CallerRepository callers, PlatformAdminSettings admin) {
+        this.callers = callers;
         this.admin = admin;
     }
 
@@ -56,25 +46,16 @@ public class CallerResolver {
     }
 
     private Optional<Caller> load(UUID userId) {
-        return tx.executeRead(status -> {
-            try (PreparedStatement ps = status.getConnection().prepareStatement(LOAD)) {
-                ps.setObject(1, userId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !rs.getBoolean(2)) {
-                        return Optional.empty();
-                    }
-                    Set<Profile> profiles = EnumSet.noneOf(Profile.class);
-                    for (Object p : (Object[]) rs.getArray(3).getArray()) {
-                        Profile.fromCode((String) p).ifPresent(profiles::add);
-                    }
-                    Set<UUID> companies = new HashSet<>();
-                    Array companyArray = rs.getArray(4);
-                    for (Object c : (Object[]) companyArray.getArray()) {
-                        companies.add((UUID) c);
-                    }
-                    return Optional.of(new Caller(userId, rs.getString(1), Set.copyOf(profiles), Set.copyOf(companies), false));
-                }
+        return callers.load(RowScope.system(), userId).filter(CallerRepository.Row::active).map(row -> {
+            Set<Profile> profiles = EnumSet.noneOf(Profile.class);
+            for (String p : row.profiles()) {
+                Profile.fromCode(p).ifPresent(profiles::add);
             }
+            Set<UUID> companies = new HashSet<>();
+            for (String c : row.companyIds()) {
+                companies.add(UUID.fromString(c));
+            }
+            return new Caller(userId, row.email(), Set.copyOf(profiles), Set.copyOf(companies), false);
         });
     }
 }

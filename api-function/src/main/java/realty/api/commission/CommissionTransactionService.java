@@ -3,9 +3,8 @@ package realty.api.commission;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
-import realty.api.sale.OwnConditions;
+import realty.api.security.OwnRows;
 import realty.api.security.Access;
 import realty.api.web.Page;
 import realty.api.web.PageRequest;
@@ -22,20 +21,12 @@ import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
 import realty.api.security.PermissionMatrix.Action;
 import realty.api.security.PermissionMatrix.Resource;
-import realty.api.security.PermissionMatrix.Scope;
-import realty.core.tenancy.TenantJdbc;
-import realty.core.tenancy.TenantScope;
+import realty.core.tenancy.RowScope;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -46,62 +37,29 @@ import java.util.UUID;
 @Singleton
 public class CommissionTransactionService {
     private static final Set<String> STATUSES = Set.of("pending", "paid", "cancelled");
-    private static final String COLUMNS = """
-            SELECT t.id, t.company_id, t.sale_id, t.agent_id, t.role, t.rule_id, t.rule_snapshot::text, t.base_amount,
-                   t.commission_total, t.percentage_applied, t.amount, t.payment_status, t.paid_at, t.cancelled_at,
-                   t.calculated_at, t.calculated_by
-            FROM commission_transactions t WHERE {scope:t}""";
-    private static final String PAY = """
-            UPDATE commission_transactions t SET payment_status = 'paid', paid_at = now(), paid_by = ?
-            WHERE t.id = ? AND t.payment_status = 'pending' AND {scope:t}""";
-    private static final String CANCEL = """
-            UPDATE commission_transactions t SET payment_status = 'cancelled', cancelled_at = now(), cancelled_by = ?
-            WHERE t.id = ? AND t.payment_status = 'pending' AND {scope:t}""";
-    private static final String USER_OF_AGENT = "SELECT a.user_id FROM agents a WHERE a.id = ? AND a.user_id IS NOT NULL AND {scope:a}";
-
-    private final TransactionOperations<Connection> tx;
     private final EventfulTransaction writes;
-    private final TenantJdbc jdbc;
+    private final CommissionTransactionRepository transactions;
     private final JsonMapper json;
 
-    public CommissionTransactionService(TransactionOperations<Connection> tx, EventfulTransaction writes, TenantJdbc jdbc,
-                                        JsonMapper json) {
-        this.tx = tx;
+    public CommissionTransactionService(EventfulTransaction writes, CommissionTransactionRepository transactions, JsonMapper json) {
         this.writes = writes;
-        this.jdbc = jdbc;
+        this.transactions = transactions;
         this.json = json;
     }
 
     public Page<TransactionView> list(Caller caller, @Nullable UUID saleId, @Nullable UUID agentId, @Nullable String status,
                                       PageRequest page) {
-        Scope scope = Access.require(caller, Resource.COMMISSION_TRANSACTION, Action.READ);
+        Access.require(caller, Resource.COMMISSION_TRANSACTION, Action.READ);
         if (status != null && !STATUSES.contains(status)) {
             throw ProblemException.badRequest("invalid status", Map.of("status", "one of pending, paid, cancelled"));
         }
-        StringBuilder sql = new StringBuilder(COLUMNS);
-        List<Object> args = new ArrayList<>();
-        if (page.after() != null) {
-            sql.append(" AND t.id > ?");
-            args.add(page.after());
-        }
-        if (scope == Scope.OWN) {
-            sql.append(" AND ").append(OwnConditions.agentIs("t.agent_id"));
-            args.add(caller.userId());
-        }
-        for (Object[] filter : new Object[][]{{"t.sale_id", saleId}, {"t.agent_id", agentId}, {"t.payment_status", status}}) {
-            if (filter[1] != null) {
-                sql.append(" AND ").append(filter[0]).append(" = ?");
-                args.add(filter[1]);
-            }
-        }
-        sql.append(" ORDER BY t.id LIMIT ").append(page.limit() + 1);
-        return page.page(tx.executeRead(status1 -> jdbc.list(status1.getConnection(), TenantScope.of(caller), sql.toString(),
-                this::view, args.toArray())), TransactionView::id);
+        return page.page(transactions.list(OwnRows.scope(caller, Resource.COMMISSION_TRANSACTION, Action.READ), page.afterOrMin(),
+                saleId, agentId, status, page.limit() + 1).stream().map(this::view).toList(), TransactionView::id);
     }
 
     public TransactionView get(Caller caller, UUID id) {
-        Scope scope = Access.require(caller, Resource.COMMISSION_TRANSACTION, Action.READ);
-        return tx.executeRead(status -> find(status.getConnection(), caller, scope, id, false))
+        Access.require(caller, Resource.COMMISSION_TRANSACTION, Action.READ);
+        return transactions.find(OwnRows.scope(caller, Resource.COMMISSION_TRANSACTION, Action.READ), id).map(this::view)
                 .orElseThrow(() -> ProblemException.notFound("commission transaction"));
     }
 
@@ -115,10 +73,11 @@ public class CommissionTransactionService {
 
     private TransactionView changeStatus(Caller caller, UUID id, RequestInfo info, Action action) {
         Access.require(caller, Resource.COMMISSION_TRANSACTION, action); // 403 before any lookup (see Access)
-        Scope readScope = Access.require(caller, Resource.COMMISSION_TRANSACTION, Action.READ);
+        Access.require(caller, Resource.COMMISSION_TRANSACTION, Action.READ);
         EventfulTransaction.Committed<TransactionView> committed = writes.execute(c -> {
-            TenantScope scope = TenantScope.of(caller);
-            TransactionView before = find(c, caller, readScope, id, true)
+            RowScope scope = RowScope.of(caller);
+            TransactionView before = transactions.lock(OwnRows.scope(caller, Resource.COMMISSION_TRANSACTION, Action.READ), id)
+                    .map(this::view)
                     .orElseThrow(() -> ProblemException.notFound("commission transaction"));
             if (Access.scope(caller, Resource.COMMISSION_TRANSACTION, action).isEmpty()) {
                 throw Access.forbiddenOnRow(Resource.COMMISSION_TRANSACTION, action);
@@ -128,9 +87,13 @@ public class CommissionTransactionService {
                         ? "a paid commission cannot be cancelled"
                         : "the commission is already " + before.paymentStatus(), null);
             }
-            jdbc.update(c, scope, action == Action.PAY ? PAY : CANCEL, caller.actorId(), id);
-            TransactionView after = find(c, caller, Scope.CO, id, false).orElseThrow();
-            List<UUID> recipients = jdbc.list(c, scope, USER_OF_AGENT, rs -> rs.getObject(1, UUID.class), after.agentId());
+            if (action == Action.PAY) {
+                transactions.pay(scope, id, caller.actorId());
+            } else {
+                transactions.cancel(scope, id, caller.actorId());
+            }
+            TransactionView after = transactions.find(scope, id).map(this::view).orElseThrow();
+            List<UUID> recipients = transactions.userOfAgent(scope, after.agentId());
             EventPayload payload = action == Action.PAY
                     ? new CommissionPaid(id, after.saleId(), after.agentId(), after.role(), after.amount().toPlainString(),
                             after.paymentStatus(), recipients)
@@ -144,32 +107,20 @@ public class CommissionTransactionService {
         return committed.value().withEvents(committed.events());
     }
 
-    private Optional<TransactionView> find(Connection c, Caller caller, Scope scope, UUID id, boolean lock) throws SQLException {
-        String sql = COLUMNS + " AND t.id = ?" + (scope == Scope.OWN ? " AND " + OwnConditions.agentIs("t.agent_id") : "")
-                + (lock ? " FOR UPDATE" : "");
-        Object[] args = scope == Scope.OWN ? new Object[]{id, caller.userId()} : new Object[]{id};
-        return jdbc.one(c, TenantScope.of(caller), sql, this::view, args);
-    }
-
     public static Actor actor(Caller caller, RequestInfo info) {
         return new Actor(caller.actorId(), caller.profileCodes(), null, info.sourceIp(), info.userAgent());
     }
 
     @SuppressWarnings("unchecked")
-    private TransactionView view(ResultSet rs) throws SQLException {
+    private TransactionView view(CommissionTransactionRepository.Row r) {
         Map<String, Object> snapshot;
         try {
-            snapshot = json.readValue(rs.getString(7), Map.class);
+            snapshot = json.readValue(r.ruleSnapshot(), Map.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new TransactionView(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
-                rs.getObject(4, UUID.class), rs.getString(5), rs.getObject(6, UUID.class), snapshot, rs.getBigDecimal(8),
-                rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getBigDecimal(11), rs.getString(12), instant(rs.getTimestamp(13)),
-                instant(rs.getTimestamp(14)), rs.getTimestamp(15).toInstant(), rs.getString(16), null);
-    }
-
-    private static java.time.Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
+        return new TransactionView(r.id(), r.companyId(), r.saleId(), r.agentId(), r.role(), r.ruleId(), snapshot, r.baseAmount(),
+                r.commissionTotal(), r.percentageApplied(), r.amount(), r.paymentStatus(), r.paidAt(), r.cancelledAt(),
+                r.calculatedAt(), r.calculatedBy(), null);
     }
 }

@@ -8,16 +8,14 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.transaction.TransactionOperations;
+import io.micronaut.data.exceptions.DataAccessException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import realty.api.web.ProblemException;
+import realty.api.web.SqlState;
 import realty.core.security.Caller;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -26,10 +24,10 @@ import java.util.UUID;
 @Controller("/api/v1/companies")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 public class CompanyController {
-    private final TransactionOperations<Connection> tx;
+    private final CompanyRepository companies;
 
-    public CompanyController(TransactionOperations<Connection> tx) {
-        this.tx = tx;
+    public CompanyController(CompanyRepository companies) {
+        this.companies = companies;
     }
 
     @Serdeable
@@ -56,24 +54,14 @@ public class CompanyController {
         }
         CompanyView view = new CompanyView(UUID.randomUUID(), body.name().trim(), body.legalName(), cnpj, body.creci(), true,
                 Instant.now());
-        tx.executeWrite(status -> {
-            try (PreparedStatement ps = status.getConnection().prepareStatement(
-                    "INSERT INTO companies (id, name, legal_name, cnpj, creci, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setObject(1, view.id());
-                ps.setString(2, view.name());
-                ps.setString(3, view.legalName());
-                ps.setString(4, view.cnpj());
-                ps.setString(5, view.creci());
-                ps.setTimestamp(6, java.sql.Timestamp.from(view.createdAt()));
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if ("23505".equals(e.getSQLState())) {
-                    throw ProblemException.conflict("a company with this CNPJ already exists", Map.of("cnpj", "already registered"));
-                }
-                throw e;
+        try {
+            companies.insert(view.id(), view.name(), view.legalName(), view.cnpj(), view.creci(), view.createdAt());
+        } catch (DataAccessException e) {
+            if (SqlState.UNIQUE_VIOLATION.of(e)) {
+                throw ProblemException.conflict("a company with this CNPJ already exists", Map.of("cnpj", "already registered"));
             }
-            return null;
-        });
+            throw e;
+        }
         return HttpResponse.created(view);
     }
 }

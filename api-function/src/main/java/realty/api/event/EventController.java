@@ -11,7 +11,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import realty.api.web.ProblemException;
 import realty.core.security.Caller;
-import realty.core.tenancy.TenantScope;
+import realty.core.tenancy.RowScope;
 
 import java.util.List;
 import java.util.Map;
@@ -49,14 +49,13 @@ public class EventController {
             throw ProblemException.badRequest("invalid cursor", Map.of("cursor", "not a cursor of this list"));
         }
         int size = limit == null || limit < 1 ? 50 : Math.min(limit, 500);
-        EventHistory.Page page = history.byAggregate(TenantScope.of(caller), aggregateType, aggregateId, after, size);
+        EventHistory.Page page = history.byAggregate(RowScope.of(caller), aggregateType, aggregateId, after, size);
         return new EventList(page.items(), page.nextCursor());
     }
 
     @Get("/{id}")
     public EventStatusView get(Caller caller, @PathVariable UUID id) {
-        return history.find(id)
-                .filter(e -> caller.platformAdmin() || (e.companyId() != null && caller.companyIds().contains(e.companyId())))
+        return history.find(RowScope.of(caller), id)
                 .orElseThrow(() -> ProblemException.notFound("event"));
     }
 }

@@ -14,12 +14,11 @@ import realty.core.event.payload.PropertyAssignmentChanged;
 import realty.core.outbox.EventRef;
 import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
-import realty.core.tenancy.TenantJdbc;
-import realty.core.tenancy.TenantScope;
+import io.micronaut.data.exceptions.DataAccessException;
+import realty.api.web.SqlState;
+import realty.core.tenancy.RowScope;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -37,18 +36,17 @@ import static realty.api.security.PermissionMatrix.Resource.ASSIGNMENT;
 @Singleton
 public class AssignmentService {
     static final Set<String> RESPONSIBILITIES = Set.of("primary", "secondary", "support");
-    private static final String COLUMNS = "SELECT pa.property_id, pa.agent_id, pa.responsibility, pa.active, pa.created_at FROM property_assignments pa ";
 
     private final PropertyService properties;
     private final TransactionOperations<Connection> tx;
-    private final TenantJdbc jdbc;
+    private final AssignmentRepository assignments;
     private final EventfulTransaction writes;
 
-    public AssignmentService(PropertyService properties, TransactionOperations<Connection> tx, TenantJdbc jdbc,
+    public AssignmentService(PropertyService properties, TransactionOperations<Connection> tx, AssignmentRepository assignments,
                              EventfulTransaction writes) {
         this.properties = properties;
         this.tx = tx;
-        this.jdbc = jdbc;
+        this.assignments = assignments;
         this.writes = writes;
     }
 
@@ -60,11 +58,9 @@ public class AssignmentService {
     public List<AssignmentView> list(Caller caller, UUID propertyId) {
         Access.require(caller, ASSIGNMENT, READ);
         return tx.executeRead(s -> {
-            Connection c = s.getConnection();
-            properties.visible(c, caller, propertyId);
-            properties.requireOnRow(c, caller, propertyId, ASSIGNMENT, READ);
-            return jdbc.list(c, TenantScope.of(caller), COLUMNS + "WHERE pa.property_id = ? AND {scope:pa} ORDER BY pa.agent_id",
-                    AssignmentService::map, propertyId);
+            properties.visible(caller, propertyId);
+            properties.requireOnRow(caller, propertyId, ASSIGNMENT, READ);
+            return assignments.list(RowScope.of(caller), propertyId).stream().map(AssignmentService::view).toList();
         });
     }
 
@@ -72,17 +68,11 @@ public class AssignmentService {
         Access.require(caller, ASSIGNMENT, CREATE);
         requireResponsibility(responsibility);
         return change(caller, propertyId, agentId, info, CREATE, "added", c -> {
-            PropertyView p = properties.visible(c, caller, propertyId);
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO property_assignments (property_id, agent_id, company_id, responsibility) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (property_id, agent_id) DO UPDATE SET responsibility = EXCLUDED.responsibility, active = true""")) {
-                ps.setObject(1, propertyId);
-                ps.setObject(2, agentId);
-                ps.setObject(3, p.companyId());
-                ps.setString(4, responsibility);
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if ("23503".equals(e.getSQLState())) {
+            PropertyView p = properties.visible(caller, propertyId);
+            try {
+                assignments.upsert(propertyId, agentId, p.companyId(), responsibility);
+            } catch (DataAccessException e) {
+                if (SqlState.FOREIGN_KEY_VIOLATION.of(e)) {
                     throw ProblemException.badRequest("not an agent of the property's company", Map.of("agentId", "unknown agent"));
                 }
                 throw e;
@@ -98,10 +88,8 @@ public class AssignmentService {
             requireResponsibility(responsibility);
         }
         return change(caller, propertyId, agentId, info, UPDATE, "updated", c -> {
-            PropertyView p = properties.visible(c, caller, propertyId);
-            int n = jdbc.update(c, TenantScope.of(caller), "UPDATE property_assignments pa SET responsibility = COALESCE(?, responsibility), "
-                    + "active = COALESCE(?, active) WHERE pa.property_id = ? AND pa.agent_id = ? AND {scope:pa}", responsibility, active,
-                    propertyId, agentId);
+            PropertyView p = properties.visible(caller, propertyId);
+            int n = assignments.update(RowScope.of(caller), propertyId, agentId, responsibility, active);
             if (n == 0) {
                 throw ProblemException.notFound("assignment");
             }
@@ -112,10 +100,9 @@ public class AssignmentService {
     public List<EventRef> remove(Caller caller, UUID propertyId, UUID agentId, RequestInfo info) {
         Access.require(caller, ASSIGNMENT, DELETE);
         return writes.execute(c -> {
-            PropertyView p = properties.visible(c, caller, propertyId);
-            properties.requireOnRow(c, caller, propertyId, ASSIGNMENT, DELETE);
-            int n = jdbc.update(c, TenantScope.of(caller), "DELETE FROM property_assignments pa WHERE pa.property_id = ? AND pa.agent_id = ? "
-                    + "AND {scope:pa}", propertyId, agentId);
+            PropertyView p = properties.visible(caller, propertyId);
+            properties.requireOnRow(caller, propertyId, ASSIGNMENT, DELETE);
+            int n = assignments.delete(RowScope.of(caller), propertyId, agentId);
             if (n == 0) {
                 throw ProblemException.notFound("assignment");
             }
@@ -131,11 +118,10 @@ public class AssignmentService {
     private AssignmentView change(Caller caller, UUID propertyId, UUID agentId, RequestInfo info,
                                   realty.api.security.PermissionMatrix.Action action, String kind, Write write) {
         EventfulTransaction.Committed<AssignmentView> committed = writes.execute(c -> {
-            properties.visible(c, caller, propertyId);
-            properties.requireOnRow(c, caller, propertyId, ASSIGNMENT, action);
+            properties.visible(caller, propertyId);
+            properties.requireOnRow(caller, propertyId, ASSIGNMENT, action);
             UUID company = write.apply(c);
-            AssignmentView view = jdbc.one(c, TenantScope.system(), COLUMNS + "WHERE pa.property_id = ? AND pa.agent_id = ? AND {scope:pa}",
-                    AssignmentService::map, propertyId, agentId).orElseThrow();
+            AssignmentView view = assignments.find(RowScope.system(), propertyId, agentId).map(AssignmentService::view).orElseThrow();
             return new EventfulTransaction.Result<>(view, List.of(event(company, propertyId, agentId, view.responsibility(), kind, caller, info)));
         });
         AssignmentView v = committed.value();
@@ -155,8 +141,7 @@ public class AssignmentService {
         }
     }
 
-    static AssignmentView map(ResultSet rs) throws SQLException {
-        return new AssignmentView(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getBoolean(4),
-                rs.getTimestamp(5).toInstant(), null);
+    static AssignmentView view(AssignmentRepository.Row r) {
+        return new AssignmentView(r.propertyId(), r.agentId(), r.responsibility(), r.active(), r.createdAt(), null);
     }
 }

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import realty.core.tenancy.RowScope;
 import realty.api.security.Access;
 import realty.api.web.ProblemException;
 import realty.api.web.RequestInfo;
@@ -55,8 +56,10 @@ public class PropertyImport {
 
     private final EventfulTransaction writes;
     private final JsonMapper json;
+    private final PropertyRepository properties;
 
-    public PropertyImport(EventfulTransaction writes, JsonMapper json) {
+    public PropertyImport(EventfulTransaction writes, JsonMapper json, PropertyRepository properties) {
+        this.properties = properties;
         this.writes = writes;
         this.json = json;
     }
@@ -102,7 +105,7 @@ public class PropertyImport {
             ids.add(UUID.randomUUID());
         }
         EventfulTransaction.Committed<List<UUID>> committed = writes.execute(c -> {
-            checkAgainstDatabase(c, company, valid, errors);
+            checkAgainstDatabase(RowScope.of(caller), company, valid, errors);
             rejectIfAny(errors);
             insert(c, valid, ids, caller.actorId());
             return new EventfulTransaction.Result<>(ids, events(valid, ids, company, caller, info));
@@ -168,19 +171,9 @@ public class PropertyImport {
         return rows;
     }
 
-    private static void checkAgainstDatabase(Connection c, UUID company, List<PropertyInput> rows, Map<String, String> errors)
-            throws SQLException {
-        Set<String> existing = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT reference_code FROM properties WHERE company_id = ? AND reference_code = ANY(?)")) {
-            ps.setObject(1, company);
-            ps.setArray(2, c.createArrayOf("text", rows.stream().map(r -> r.referenceCode().trim()).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    existing.add(rs.getString(1));
-                }
-            }
-        }
+    private void checkAgainstDatabase(RowScope scope, UUID company, List<PropertyInput> rows, Map<String, String> errors) {
+        Set<String> existing = new HashSet<>(properties.existingReferenceCodes(scope, company,
+                rows.stream().map(r -> r.referenceCode().trim()).toArray(String[]::new)));
         Set<UUID> agents = new HashSet<>();
         Set<UUID> wanted = new HashSet<>();
         rows.forEach(r -> {
@@ -192,14 +185,8 @@ public class PropertyImport {
             }
         });
         if (!wanted.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM agents WHERE company_id = ? AND id = ANY(?)")) {
-                ps.setObject(1, company);
-                ps.setArray(2, c.createArrayOf("uuid", wanted.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        agents.add(rs.getObject(1, UUID.class));
-                    }
-                }
+            for (String agent : properties.agentsOfCompany(scope, company, wanted.stream().map(UUID::toString).toArray(String[]::new))) {
+                agents.add(UUID.fromString(agent));
             }
         }
         for (int i = 0; i < rows.size(); i++) {
@@ -219,7 +206,7 @@ public class PropertyImport {
     }
 
     private static void insert(Connection c, List<PropertyInput> rows, List<UUID> ids, String createdBy) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(PropertyService.INSERT)) {
+        try (PreparedStatement ps = c.prepareStatement(PropertyRepository.INSERT)) {
             for (int i = 0; i < rows.size(); i++) {
                 PropertyService.bindInsert(ps, ids.get(i), rows.get(i), createdBy);
                 ps.addBatch();

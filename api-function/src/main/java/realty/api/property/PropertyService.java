@@ -20,13 +20,13 @@ import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
 import realty.api.security.PermissionMatrix.Action;
 import realty.api.security.PermissionMatrix.Resource;
-import realty.core.tenancy.TenantJdbc;
-import realty.core.tenancy.TenantScope;
+import realty.api.web.SqlState;
+import io.micronaut.data.exceptions.DataAccessException;
+import realty.core.tenancy.RowScope;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
@@ -45,26 +45,15 @@ import static realty.api.security.PermissionMatrix.Resource.PROPERTY;
 /** Properties: create (with the before-create observers), read, change and delete, all tenant-scoped. */
 @Singleton
 public class PropertyService {
-    static final String COLUMNS = """
-            SELECT p.id, p.company_id, p.reference_code, p.title, p.type, p.status, p.price, p.rent_price, p.for_sale,
-                   p.for_rent, p.address, p.agent_id, p.prospector_id, p.owner_user_id,
-                   ARRAY(SELECT pa.agent_id FROM property_assignments pa WHERE pa.property_id = p.id AND pa.active ORDER BY pa.agent_id),
-                   p.created_by, p.created_at, p.updated_at, p.version
-            FROM properties p\s""";
-    static final String INSERT = """
-            INSERT INTO properties (id, company_id, reference_code, title, type, status, price, rent_price, for_sale, for_rent,
-                                    address, agent_id, prospector_id, owner_user_id, created_by)
-            VALUES (?, ?, ?, ?, ?, COALESCE(?, 'available'), ?, ?, COALESCE(?, true), COALESCE(?, false), ?, ?, ?, ?, ?)""";
-
     private final TransactionOperations<Connection> tx;
-    private final TenantJdbc jdbc;
+    private final PropertyRepository properties;
     private final EventfulTransaction writes;
     private final ApplicationEventPublisher<PropertyBeforeCreate> beforeCreate;
 
-    public PropertyService(TransactionOperations<Connection> tx, TenantJdbc jdbc, EventfulTransaction writes,
+    public PropertyService(TransactionOperations<Connection> tx, PropertyRepository properties, EventfulTransaction writes,
                            ApplicationEventPublisher<PropertyBeforeCreate> beforeCreate) {
         this.tx = tx;
-        this.jdbc = jdbc;
+        this.properties = properties;
         this.writes = writes;
         this.beforeCreate = beforeCreate;
     }
@@ -82,13 +71,14 @@ public class PropertyService {
             PropertyBeforeCreate before = new PropertyBeforeCreate(caller, c, withCompany);
             beforeCreate.publishEvent(before); // sync observers (ProspectorAutoAssign) may fill fields or abort
             PropertyInput row = before.input();
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                bindInsert(ps, id, row, caller.actorId());
-                ps.executeUpdate();
-            } catch (SQLException e) {
+            try {
+                properties.insert(id, row.companyId(), row.referenceCode().trim(), row.title().trim(), row.type(), row.status(),
+                        row.price(), row.rentPrice(), row.forSale(), row.forRent(), row.address(), row.agentId(), row.prospectorId(),
+                        row.ownerUserId(), caller.actorId());
+            } catch (DataAccessException e) {
                 throw translate(e);
             }
-            PropertyView view = load(c, TenantScope.system(), id, PropertyVisibility.Condition.NONE).orElseThrow();
+            PropertyView view = load(RowScope.system(), id).orElseThrow();
             return new EventfulTransaction.Result<>(view, List.of(created(view, caller, info, null)));
         });
         return committed.value().withEvents(committed.events());
@@ -96,40 +86,27 @@ public class PropertyService {
 
     public Page<PropertyView> list(Caller caller, PageRequest page, UUID companyId, String status) {
         Access.require(caller, PROPERTY, READ);
-        return page.page(tx.executeRead(s -> {
-            Connection c = s.getConnection();
-            PropertyVisibility.Condition own = PropertyVisibility.own(c, caller, OwnRows.ownProfiles(caller, PROPERTY, READ));
-            List<Object> binds = new ArrayList<>(own.binds());
-            binds.addAll(List.of(page.afterOrMin()));
-            binds.add(companyId);
-            binds.add(companyId);
-            binds.add(status);
-            binds.add(status);
-            binds.add(page.limit() + 1);
-            return jdbc.list(c, TenantScope.of(caller), COLUMNS + "WHERE {scope:p}" + own.sql()
-                    + " AND p.id > ? AND (?::uuid IS NULL OR p.company_id = ?::uuid) AND (?::text IS NULL OR p.status = ?::text)"
-                    + " ORDER BY p.id LIMIT ?", PropertyService::map, binds.toArray());
-        }), PropertyView::id);
+        return page.page(properties.list(OwnRows.scope(caller, PROPERTY, READ), page.afterOrMin(), companyId, status,
+                page.limit() + 1).stream().map(PropertyService::view).toList(), PropertyView::id);
     }
 
     public PropertyView get(Caller caller, UUID id) {
         Access.require(caller, PROPERTY, READ);
-        return tx.executeRead(s -> visible(s.getConnection(), caller, id));
+        return visible(caller, id);
     }
 
     /** The property if the caller can read it, else 404. */
-    PropertyView visible(Connection c, Caller caller, UUID id) throws SQLException {
-        return load(c, TenantScope.of(caller), id, PropertyVisibility.own(c, caller, OwnRows.ownProfiles(caller, PROPERTY, READ)))
-                .orElseThrow(() -> ProblemException.notFound("property"));
+    PropertyView visible(Caller caller, UUID id) {
+        return load(OwnRows.scope(caller, PROPERTY, READ), id).orElseThrow(() -> ProblemException.notFound("property"));
     }
 
     /** After {@link #visible}: 403 unless the action's scope covers this row. */
-    void requireOnRow(Connection c, Caller caller, UUID id, Resource resource, Action action) throws SQLException {
-        var ownProfiles = OwnRows.ownProfiles(caller, resource, action);
-        if (ownProfiles.isEmpty()) {
+    void requireOnRow(Caller caller, UUID id, Resource resource, Action action) {
+        RowScope scope = OwnRows.scope(caller, resource, action);
+        if (!scope.ownOnly()) {
             return;
         }
-        if (load(c, TenantScope.of(caller), id, PropertyVisibility.own(c, caller, ownProfiles)).isEmpty()) {
+        if (load(scope, id).isEmpty()) {
             throw Access.forbiddenOnRow(resource, action);
         }
     }
@@ -137,8 +114,8 @@ public class PropertyService {
     public PropertyView update(Caller caller, UUID id, PropertyInput patch, RequestInfo info) {
         Access.require(caller, PROPERTY, UPDATE);
         EventfulTransaction.Committed<PropertyView> committed = writes.execute(c -> {
-            PropertyView before = visible(c, caller, id);
-            requireOnRow(c, caller, id, PROPERTY, UPDATE);
+            PropertyView before = visible(caller, id);
+            requireOnRow(caller, id, PROPERTY, UPDATE);
             if (patch.companyId() != null && !patch.companyId().equals(before.companyId())) {
                 throw ProblemException.badRequest("a property cannot move to another company", Map.of("companyId", "cannot change"));
             }
@@ -159,16 +136,13 @@ public class PropertyService {
                 return new EventfulTransaction.Result<>(before, List.of());
             }
             try {
-                jdbc.update(c, TenantScope.of(caller), """
-                        UPDATE properties p SET title = ?, type = ?, status = ?, price = ?, rent_price = ?, for_sale = ?, for_rent = ?,
-                               address = ?, agent_id = ?, prospector_id = ?, owner_user_id = ?, updated_at = now(), version = version + 1
-                        WHERE p.id = ? AND {scope:p}""", merged.title(), merged.type(), merged.status(), merged.price(),
+                properties.update(RowScope.of(caller), id, merged.title(), merged.type(), merged.status(), merged.price(),
                         merged.rentPrice(), merged.forSale(), merged.forRent(), merged.address(), merged.agentId(),
-                        merged.prospectorId(), merged.ownerUserId(), id);
-            } catch (SQLException e) {
+                        merged.prospectorId(), merged.ownerUserId());
+            } catch (DataAccessException e) {
                 throw translate(e);
             }
-            PropertyView after = load(c, TenantScope.system(), id, PropertyVisibility.Condition.NONE).orElseThrow();
+            PropertyView after = load(RowScope.system(), id).orElseThrow();
             return new EventfulTransaction.Result<>(after, List.of(updated(after, diff, caller, info)));
         });
         return committed.value().withEvents(committed.events());
@@ -177,12 +151,12 @@ public class PropertyService {
     public List<realty.core.outbox.EventRef> delete(Caller caller, UUID id, RequestInfo info) {
         Access.require(caller, PROPERTY, DELETE);
         return writes.execute(c -> {
-            PropertyView before = visible(c, caller, id);
-            requireOnRow(c, caller, id, PROPERTY, DELETE);
+            PropertyView before = visible(caller, id);
+            requireOnRow(caller, id, PROPERTY, DELETE);
             try {
-                jdbc.update(c, TenantScope.of(caller), "DELETE FROM properties p WHERE p.id = ? AND {scope:p}", id);
-            } catch (SQLException e) {
-                if ("23503".equals(e.getSQLState())) {
+                properties.delete(RowScope.of(caller), id);
+            } catch (DataAccessException e) {
+                if (SqlState.FOREIGN_KEY_VIOLATION.of(e)) {
                     throw ProblemException.conflict("the property has sales; mark it unavailable instead", null);
                 }
                 throw e;
@@ -191,10 +165,8 @@ public class PropertyService {
         }).events();
     }
 
-    Optional<PropertyView> load(Connection c, TenantScope scope, UUID id, PropertyVisibility.Condition own) throws SQLException {
-        List<Object> binds = new ArrayList<>(own.binds());
-        binds.add(0, id);
-        return jdbc.one(c, scope, COLUMNS + "WHERE p.id = ? AND {scope:p}" + own.sql(), PropertyService::map, binds.toArray());
+    Optional<PropertyView> load(RowScope scope, UUID id) {
+        return properties.find(scope, id).map(PropertyService::view);
     }
 
     static UUID singleCompany(Caller caller) {
@@ -204,6 +176,7 @@ public class PropertyService {
         throw ProblemException.badRequest("companyId is required", Map.of("companyId", "required when you belong to several companies"));
     }
 
+    /** Binds a row to {@link PropertyRepository#INSERT} for the import's batch. */
     static void bindInsert(PreparedStatement ps, UUID id, PropertyInput r, String createdBy) throws SQLException {
         ps.setObject(1, id);
         ps.setObject(2, r.companyId());
@@ -230,16 +203,16 @@ public class PropertyService {
         ps.setString(15, createdBy);
     }
 
-    static RuntimeException translate(SQLException e) {
-        if ("23505".equals(e.getSQLState())) {
+    static RuntimeException translate(Exception e) {
+        if (SqlState.UNIQUE_VIOLATION.of(e)) {
             return ProblemException.conflict("a property with this reference code already exists in the company",
                     Map.of("referenceCode", "already in use"));
         }
-        if ("23503".equals(e.getSQLState())) {
+        if (SqlState.FOREIGN_KEY_VIOLATION.of(e)) {
             return ProblemException.badRequest("agent, prospector or owner not found in this company",
                     Map.of("agentId", "must be an agent of the property's company"));
         }
-        return new IllegalStateException(e);
+        return e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
 
     static EventEnvelope created(PropertyView v, Caller caller, RequestInfo info, UUID causation) {
@@ -279,14 +252,13 @@ public class PropertyService {
         return value != null ? value : fallback;
     }
 
-    static PropertyView map(ResultSet rs) throws SQLException {
+    static PropertyView view(PropertyRepository.Row r) {
         List<UUID> assigned = new ArrayList<>();
-        for (Object o : (Object[]) rs.getArray(15).getArray()) {
-            assigned.add((UUID) o);
+        for (String agent : r.assignedAgentIds()) {
+            assigned.add(UUID.fromString(agent));
         }
-        return new PropertyView(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), rs.getBigDecimal(7), rs.getBigDecimal(8), rs.getBoolean(9), rs.getBoolean(10),
-                rs.getString(11), rs.getObject(12, UUID.class), rs.getObject(13, UUID.class), rs.getObject(14, UUID.class), assigned,
-                rs.getString(16), rs.getTimestamp(17).toInstant(), rs.getTimestamp(18).toInstant(), rs.getInt(19), null);
+        return new PropertyView(r.id(), r.companyId(), r.referenceCode(), r.title(), r.type(), r.status(), r.price(), r.rentPrice(),
+                r.forSale(), r.forRent(), r.address(), r.agentId(), r.prospectorId(), r.ownerUserId(), assigned, r.createdBy(),
+                r.createdAt(), r.updatedAt(), r.version(), null);
     }
 }

@@ -6,9 +6,8 @@ import jakarta.inject.Singleton;
 import realty.api.web.ProblemException;
 import realty.core.security.Profile;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import realty.core.tenancy.RowScope;
+
 import java.util.UUID;
 
 /**
@@ -17,6 +16,11 @@ import java.util.UUID;
  */
 @Singleton
 public class ProspectorAutoAssign implements ApplicationEventListener<PropertyBeforeCreate> {
+    private final PropertyRepository properties;
+
+    public ProspectorAutoAssign(PropertyRepository properties) {
+        this.properties = properties;
+    }
 
     @Override
     public void onApplicationEvent(PropertyBeforeCreate event) {
@@ -24,19 +28,10 @@ public class ProspectorAutoAssign implements ApplicationEventListener<PropertyBe
         if (!event.caller().has(Profile.PROSPECTOR) || input.prospectorId() != null) {
             return;
         }
-        try (PreparedStatement ps = event.connection().prepareStatement(
-                "SELECT id FROM agents WHERE user_id = ? AND company_id = ? AND active")) {
-            ps.setObject(1, event.caller().userId());
-            ps.setObject(2, input.companyId());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, "Business rule violated",
-                            "a prospector needs an active agent record in the company to be assigned as prospector", null);
-                }
-                event.input(input.withProspector(rs.getObject(1, UUID.class)));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        // runs inside the create's transaction: the repository joins it
+        UUID agent = properties.activeAgentOf(RowScope.of(event.caller()), event.caller().userId(), input.companyId())
+                .orElseThrow(() -> new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, "Business rule violated",
+                        "a prospector needs an active agent record in the company to be assigned as prospector", null));
+        event.input(input.withProspector(agent));
     }
 }

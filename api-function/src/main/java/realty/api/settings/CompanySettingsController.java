@@ -19,8 +19,8 @@ import realty.api.web.ProblemException;
 import realty.core.security.Caller;
 import realty.api.security.PermissionMatrix.Action;
 import realty.api.security.PermissionMatrix.Resource;
-import realty.core.tenancy.TenantJdbc;
-import realty.core.tenancy.TenantScope;
+import realty.api.company.CompanyRepository;
+import realty.core.tenancy.RowScope;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -33,20 +33,12 @@ import java.util.UUID;
 @Controller("/api/v1/companies/{id}/settings")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 public class CompanySettingsController {
-    // A company is its own tenant: its id is exposed as company_id for the scope restriction.
-    private static final String SELECT = """
-            SELECT c.prospector_share_percent FROM (SELECT id AS company_id, prospector_share_percent FROM companies) c
-            WHERE c.company_id = ? AND {scope:c}""";
-    private static final String UPDATE = """
-            UPDATE companies SET prospector_share_percent = ?
-            WHERE id = (SELECT c.company_id FROM (SELECT id AS company_id FROM companies) c WHERE c.company_id = ? AND {scope:c})""";
-
     private final TransactionOperations<Connection> tx;
-    private final TenantJdbc jdbc;
+    private final CompanyRepository companies;
 
-    public CompanySettingsController(TransactionOperations<Connection> tx, TenantJdbc jdbc) {
+    public CompanySettingsController(TransactionOperations<Connection> tx, CompanyRepository companies) {
         this.tx = tx;
-        this.jdbc = jdbc;
+        this.companies = companies;
     }
 
     @Serdeable
@@ -56,8 +48,7 @@ public class CompanySettingsController {
 
     @Get
     public CompanySettings get(Caller caller, @PathVariable UUID id) {
-        return tx.executeRead(status -> jdbc.one(status.getConnection(), TenantScope.of(caller), SELECT,
-                        rs -> new CompanySettings(rs.getBigDecimal(1)), id))
+        return companies.findProspectorShare(RowScope.of(caller), id).map(CompanySettings::new)
                 .orElseThrow(() -> ProblemException.notFound("company"));
     }
 
@@ -69,8 +60,7 @@ public class CompanySettingsController {
             throw Access.forbiddenOnRow(Resource.COMPANY, Action.UPDATE);
         }
         if (current.prospectorSharePercent().compareTo(body.prospectorSharePercent()) != 0) {
-            tx.executeWrite(status -> jdbc.update(status.getConnection(), TenantScope.of(caller), UPDATE,
-                    body.prospectorSharePercent(), id));
+            tx.executeWrite(status -> companies.updateProspectorShare(RowScope.of(caller), id, body.prospectorSharePercent()));
         }
         return get(caller, id);
     }

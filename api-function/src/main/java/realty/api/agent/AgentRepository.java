@@ -1,0 +1,47 @@
+package realty.api.agent;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+import realty.core.tenancy.RowScope;
+import realty.core.tenancy.Scoped;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Agents of the caller's companies. */
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface AgentRepository extends GenericRepository<Agent, UUID> {
+    String COLUMNS = "SELECT a.id, a.company_id, a.user_id, a.name, a.cpf, a.creci, a.active, a.created_at FROM agents a ";
+    String SCOPE = "(:allCompanies OR a.company_id = ANY(CAST(:companies AS uuid[])))";
+
+    @Query("INSERT INTO agents (id, company_id, user_id, name, cpf, creci) VALUES (:id, :companyId, :userId, :name, :cpf, :creci)")
+    void insert(UUID id, UUID companyId, @Nullable UUID userId, String name, @Nullable String cpf, @Nullable String creci);
+
+    @Scoped
+    @Query(COLUMNS + "WHERE a.id = :id AND " + SCOPE)
+    Optional<AgentView> find(RowScope scope, UUID id);
+
+    @Scoped
+    @Query(COLUMNS + "WHERE " + SCOPE + " AND a.id > :after AND (CAST(:companyId AS uuid) IS NULL OR a.company_id = CAST(:companyId AS uuid)) "
+            + "ORDER BY a.id LIMIT :limit")
+    List<AgentView> list(RowScope scope, UUID after, @Nullable UUID companyId, int limit);
+
+    @Scoped
+    @Query("UPDATE agents a SET name = COALESCE(:name, name), cpf = COALESCE(:cpf, cpf), creci = COALESCE(:creci, creci), "
+            + "active = COALESCE(:active, active), updated_at = now() WHERE a.id = :id AND " + SCOPE)
+    int update(RowScope scope, UUID id, @Nullable String name, @Nullable String cpf, @Nullable String creci, @Nullable Boolean active);
+
+    @Scoped
+    @Query("DELETE FROM agents a WHERE a.id = :id AND " + SCOPE)
+    int delete(RowScope scope, UUID id);
+
+    /** Whether the user belongs to the company (an agent may only be linked to a user of its company). */
+    @Scoped
+    @Query("SELECT EXISTS (SELECT 1 FROM user_companies uc WHERE uc.user_id = :userId AND uc.company_id = :companyId "
+            + "AND (:allCompanies OR uc.company_id = ANY(CAST(:companies AS uuid[]))))")
+    boolean isMember(RowScope scope, UUID userId, UUID companyId);
+}
