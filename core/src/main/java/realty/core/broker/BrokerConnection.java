@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * One lazily opened AMQP connection, made by micronaut-rabbitmq's {@code rabbitmq.*} connection factory,
  * with micronaut-rabbitmq's channel pool on it; every channel handed out is in publisher-confirm mode.
  *
- * <p>micronaut-rabbitmq's own {@code Connection} bean is not used: it is a singleton opened when first
- * injected, failing the bean (and the function's start) on a timeout or TLS error, and never reopened.
- * Here opening is lazy so that a function starts, and the API keeps accepting writes, while the broker
+ * <p>micronaut-rabbitmq's own {@code Connection} bean is not used (see {@link BrokerConnectionFactory}): it
+ * is a singleton opened at start-up under Lambda's eager initialisation, failing the start on a timeout
+ * or TLS error, and never reopened. Here opening is lazy so that a function starts, and the API keeps accepting writes, while the broker
  * is down (the outbox keeps the events); after a failed attempt callers fail fast for
  * {@code realty.broker.reconnect-backoff} rather than each paying a connect timeout.
  *

@@ -21,7 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,10 +128,24 @@ class BrokerConnectionTest {
     @Test
     void theLibraryOpensNoConnectionOrConsumerOfItsOwn() {
         assertTrue(broker.ping());
-        // micronaut-rabbitmq's Connection bean (and with it any @RabbitListener consumer) is never created:
+        // micronaut-rabbitmq's Connection bean (and with it any @RabbitListener consumer) cannot be created:
         // the queue functions are fed by the Lambda event source, not by consumers.
-        assertTrue(context.getActiveBeanRegistrations(Connection.class).isEmpty());
-        assertTrue(context.getActiveBeanRegistrations(ChannelPool.class).isEmpty());
-        assertNull(System.getProperty("rabbitmq.uri"));
+        assertTrue(context.getBeanDefinitions(Connection.class).isEmpty());
+        assertTrue(context.getBeanDefinitions(ChannelPool.class).isEmpty());
+        assertEquals(1, context.getBeanDefinitions(RabbitConnectionFactoryConfig.class).size());
+    }
+
+    @Test
+    void aLambdaStyleEagerStartWithTheBrokerDownOpensNothingAndSucceeds() {
+        // The Lambda runtime starts the context with every singleton initialised eagerly.
+        try (ApplicationContext eager = ApplicationContext.builder()
+                .properties(withoutDatabase("realty.broker.uri", "amqp://127.0.0.1:1"))
+                .eagerInitSingletons(true).eagerInitConfiguration(true).start()) {
+            BrokerConnection unreachable = eager.getBean(BrokerConnection.class);
+            assertFalse(unreachable.isConnected());
+            assertFalse(unreachable.ping());
+            assertThrows(BrokerUnavailableException.class, () -> eager.getBean(EventPublisher.class).publish(List.of(
+                    new OutgoingMessage("", "q", "m-3", "t", 0, null, null, Map.of(), new byte[0]))));
+        }
     }
 }
