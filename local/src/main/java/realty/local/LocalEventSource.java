@@ -38,6 +38,9 @@ import java.util.concurrent.TimeUnit;
  * the dead channel, which the broker redelivers, and reconnects with back-off. It owns that
  * lifecycle itself, without the client's automatic recovery, which would re-subscribe a consumer
  * behind the worker's back.
+ *
+ * <p>Raw amqp-client, not micronaut-rabbitmq's {@code @RabbitListener}: it stands in for Lambda's event
+ * source (outside the functions, which must start no consumer) and acks or requeues whole batches.
  */
 public final class LocalEventSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalEventSource.class);

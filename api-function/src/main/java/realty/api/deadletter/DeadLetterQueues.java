@@ -90,6 +90,7 @@ public class DeadLetterQueues {
             return List.of();
         }
         String dlq = queue.deadLetterQueue();
+        // Raw channel: micronaut-rabbitmq has no basicGet (pull) and no selective ack/nack of a scanned queue.
         return broker.withChannel(ch -> {
             long depth = ch.messageCount(dlq);
             long budget = Math.min(depth, settings.getMaxScan());

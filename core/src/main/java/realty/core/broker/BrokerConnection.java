@@ -2,45 +2,49 @@ package realty.core.broker;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import io.micronaut.crac.OrderedResource;
-import org.crac.Context;
-import org.crac.Resource;
+import io.micronaut.rabbitmq.connect.ChannelPool;
+import io.micronaut.rabbitmq.connect.DefaultChannelPool;
+import io.micronaut.rabbitmq.connect.RabbitConnectionFactoryConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import org.crac.Context;
+import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
-import java.io.IOException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-
 /**
- * One lazily opened AMQP connection with a small pool of confirm-mode channels.
+ * One lazily opened AMQP connection, made by micronaut-rabbitmq's {@code rabbitmq.*} connection factory,
+ * with micronaut-rabbitmq's channel pool on it; every channel handed out is in publisher-confirm mode.
  *
- * <p>Opening is lazy so that a function starts, and the API keeps accepting writes, while the broker
- * is down (the outbox keeps the events). After a failed attempt callers fail fast for
- * {@code reconnect-backoff} rather than each paying a connect timeout.
+ * <p>micronaut-rabbitmq's own {@code Connection} bean is not used (see {@link BrokerConnectionFactory}): it
+ * is a singleton opened at start-up under Lambda's eager initialisation, failing the start on a timeout
+ * or TLS error, and never reopened. Here opening is lazy so that a function starts, and the API keeps accepting writes, while the broker
+ * is down (the outbox keeps the events); after a failed attempt callers fail fast for
+ * {@code realty.broker.reconnect-backoff} rather than each paying a connect timeout.
  *
  * <p>Before a SnapStart snapshot the connection is closed ({@link #beforeCheckpoint}; micronaut-crac
- * registers every {@link OrderedResource} bean as an org.crac runtime hook): a socket inside a
- * snapshot is dead in every environment restored from it, and an auto-recovering connection would
- * only notice at the next missed heartbeat. The next use after the restore opens a fresh one
- * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html).
+ * registers every {@link OrderedResource} bean as an org.crac runtime hook, and has no RabbitMQ resource of
+ * its own): a socket inside a snapshot is dead in every environment restored from it, and an
+ * auto-recovering connection would only notice at the next missed heartbeat. The next use after the
+ * restore opens a fresh one (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html).
  */
 @Singleton
 public class BrokerConnection implements AutoCloseable, OrderedResource {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerConnection.class);
 
+    private final RabbitConnectionFactoryConfig factory;
     private final BrokerSettings settings;
-    private final BlockingQueue<Channel> idle;
-    private volatile Connection connection;
+    private volatile Open open;
     private volatile long retryNotBefore;
 
-    public BrokerConnection(BrokerSettings settings) {
+    /** The connection and the pool of channels on it, replaced together. */
+    private record Open(Connection connection, DefaultChannelPool channels) {
+    }
+
+    public BrokerConnection(RabbitConnectionFactoryConfig factory, BrokerSettings settings) {
+        this.factory = factory;
         this.settings = settings;
-        this.idle = new ArrayBlockingQueue<>(Math.max(1, settings.getChannelPoolSize()));
     }
 
     /** Work on a channel in publisher-confirm mode. */
@@ -54,52 +58,55 @@ public class BrokerConnection implements AutoCloseable, OrderedResource {
      * returned to the pool.
      */
     public <T> T withChannel(ChannelWork<T> work) throws BrokerUnavailableException {
-        Channel channel = idle.poll();
+        ChannelPool pool = open().channels();
+        Channel channel = null;
         try {
-            if (channel == null || !channel.isOpen()) {
-                channel = connection().createChannel();
+            channel = pool.getChannel();
+            // Confirm mode is per channel and stays on; a channel not yet in it numbers no publishes (0).
+            if (channel.getNextPublishSeqNo() == 0) {
                 channel.confirmSelect();
             }
             T result = work.apply(channel);
-            if (!idle.offer(channel)) {
-                closeQuietly(channel);
-            }
+            pool.returnChannel(channel);
             return result;
-        } catch (BrokerUnavailableException e) {
-            closeQuietly(channel);
-            throw e;
         } catch (Exception e) {
-            closeQuietly(channel);
+            if (channel != null) {
+                closeQuietly(channel);
+                pool.returnChannel(channel); // closed: the pool only counts it out
+            }
+            if (e instanceof BrokerUnavailableException b) {
+                throw b;
+            }
             throw new BrokerUnavailableException("broker operation failed: " + e, e);
         }
     }
 
     /** Whether a connection is open right now (does not try to connect). */
     public boolean isConnected() {
-        Connection c = connection;
-        return c != null && c.isOpen();
+        Open o = open;
+        return o != null && o.connection().isOpen();
     }
 
     /** Opens the connection if needed and reports whether the broker answers. */
     public boolean ping() {
         try {
-            return connection().isOpen();
+            return open().connection().isOpen();
         } catch (BrokerUnavailableException e) {
             return false;
         }
     }
 
-    private Connection connection() throws BrokerUnavailableException {
-        Connection c = connection;
-        if (c != null && c.isOpen()) {
-            return c;
+    private Open open() throws BrokerUnavailableException {
+        Open o = open;
+        if (o != null && o.connection().isOpen()) {
+            return o;
         }
         synchronized (this) {
-            c = connection;
-            if (c != null && c.isOpen()) {
-                return c;
+            o = open;
+            if (o != null && o.connection().isOpen()) {
+                return o;
             }
-            if (c != null) {
+            if (o != null) {
                 // An auto-recovering connection is reconnecting on its own; don't open a second one.
                 throw new BrokerUnavailableException("broker connection lost, recovering", null);
             }
@@ -107,9 +114,10 @@ public class BrokerConnection implements AutoCloseable, OrderedResource {
                 throw new BrokerUnavailableException("broker unreachable (backing off)", null);
             }
             try {
-                connection = newFactory().newConnection("realty");
-                LOG.info("connected to broker {} vhost {}", redacted(settings.getUri()), settings.getVirtualHost());
-                return connection;
+                Connection connection = factory.newConnection("realty");
+                open = new Open(connection, new DefaultChannelPool(factory.getName(), connection, factory));
+                LOG.info("connected to broker {}:{} vhost {}", factory.getHost(), factory.getPort(), factory.getVirtualHost());
+                return open;
             } catch (Exception e) {
                 retryNotBefore = System.currentTimeMillis() + settings.getReconnectBackoff().toMillis();
                 throw new BrokerUnavailableException("broker unreachable: " + e.getMessage(), e);
@@ -117,38 +125,7 @@ public class BrokerConnection implements AutoCloseable, OrderedResource {
         }
     }
 
-    private ConnectionFactory newFactory() throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setUri(settings.getUri());
-        if (factory.isSSL()) {
-            // setUri("amqps://...") installs amqp-client's trust-everything manager. Verify the broker's
-            // certificate chain against the JVM trust store (Amazon MQ's certificates chain to a public
-            // CA) and its host name instead.
-            factory.useSslProtocol(SSLContext.getDefault());
-            factory.enableHostnameVerification();
-        }
-        factory.setVirtualHost(settings.getVirtualHost());
-        if (settings.getUsername() != null) {
-            factory.setUsername(settings.getUsername());
-        }
-        if (settings.getPassword() != null) {
-            factory.setPassword(settings.getPassword());
-        }
-        factory.setConnectionTimeout((int) settings.getConnectTimeout().toMillis());
-        factory.setAutomaticRecoveryEnabled(true);
-        factory.setNetworkRecoveryInterval(settings.getReconnectBackoff().toMillis());
-        factory.setRequestedHeartbeat(30);
-        return factory;
-    }
-
-    private static String redacted(String uri) {
-        return uri.replaceAll("//[^@/]*@", "//***@");
-    }
-
     private static void closeQuietly(Channel channel) {
-        if (channel == null) {
-            return;
-        }
         try {
             if (channel.isOpen()) {
                 channel.close();
@@ -172,15 +149,15 @@ public class BrokerConnection implements AutoCloseable, OrderedResource {
     @PreDestroy
     @Override
     public void close() {
-        Channel ch;
-        while ((ch = idle.poll()) != null) {
-            closeQuietly(ch);
+        Open o;
+        synchronized (this) {
+            o = open;
+            open = null;
         }
-        Connection c = connection;
-        connection = null;
-        if (c != null) {
+        if (o != null) {
+            o.channels().close();
             try {
-                c.abort(2000);
+                o.connection().abort(2000);
             } catch (Exception ignored) {
                 // closing anyway
             }

@@ -2,6 +2,7 @@ package realty.core.broker;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.MessageProperties;
+import io.micronaut.rabbitmq.connect.RabbitConnectionFactoryConfig;
 import jakarta.inject.Singleton;
 
 import java.util.Date;
@@ -10,15 +11,19 @@ import java.util.List;
 /**
  * Publishes persistent messages and waits for the broker's confirms. A batch is confirmed as a
  * whole: either every message is confirmed or the call throws and the caller keeps them pending.
+ *
+ * <p>Raw channel use: micronaut-rabbitmq's {@code @RabbitClient} publishes blocking calls without
+ * confirms and confirms reactive ones one message at a time (through Reactor); a batch confirmed in
+ * one wait, all or nothing, has no equivalent there. The wait is {@code rabbitmq.confirm-timeout}.
  */
 @Singleton
 public class EventPublisher {
     private final BrokerConnection broker;
-    private final BrokerSettings settings;
+    private final RabbitConnectionFactoryConfig factory;
 
-    public EventPublisher(BrokerConnection broker, BrokerSettings settings) {
+    public EventPublisher(BrokerConnection broker, RabbitConnectionFactoryConfig factory) {
         this.broker = broker;
-        this.settings = settings;
+        this.factory = factory;
     }
 
     public void publish(List<OutgoingMessage> messages) throws BrokerUnavailableException {
@@ -29,7 +34,7 @@ public class EventPublisher {
             for (OutgoingMessage m : messages) {
                 channel.basicPublish(m.exchange(), m.routingKey(), false, properties(m), m.body());
             }
-            channel.waitForConfirmsOrDie(settings.getConfirmTimeout().toMillis());
+            channel.waitForConfirmsOrDie(factory.getConfirmTimeout().toMillis());
             return null;
         });
     }

@@ -29,6 +29,7 @@ public class TopologyDeclarer {
     }
 
     public void declare() throws BrokerUnavailableException {
+        // Raw channel: micronaut-rabbitmq declares nothing (no exchanges, queues, arguments or bindings).
         broker.withChannel(channel -> {
             channel.exchangeDeclare(Topology.EXCHANGE, BuiltinExchangeType.TOPIC, true);
             for (WorkQueue queue : topology.workQueues()) {

@@ -1,5 +1,6 @@
 package realty.core.broker;
 
+import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,11 +86,11 @@ class BrokerTlsTest {
 
     @Test
     void amqpsRefusesABrokerWhoseCertificateTheJvmDoesNotTrust() {
-        BrokerSettings settings = new BrokerSettings();
-        settings.setUri("amqps://localhost:" + server.getLocalPort());
-        settings.setConnectTimeout(Duration.ofSeconds(3));
-        try (BrokerConnection connection = new BrokerConnection(settings)) {
-            assertFalse(connection.ping(), "connected to a broker with an untrusted certificate");
+        // Through the deployment's property (realty.broker.uri → rabbitmq.uri) and micronaut-rabbitmq's factory.
+        try (ApplicationContext context = ApplicationContext.run(BrokerConnectionTest.withoutDatabase(
+                "realty.broker.uri", "amqps://localhost:" + server.getLocalPort(),
+                "rabbitmq.connection-timeout", 3000))) {
+            assertFalse(context.getBean(BrokerConnection.class).ping(), "connected to a broker with an untrusted certificate");
         }
         assertTrue(accepted.get() >= 1, "the client never reached the TLS stand-in");
         assertEquals(0, handshakes.get(), "the TLS handshake with an untrusted certificate completed");
