@@ -12,7 +12,7 @@ import realty.core.event.Actor;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.event.payload.CommissionSplitRequested;
-import realty.core.tenancy.TenantJdbc;
+import realty.core.tenancy.RowScope;
 import realty.core.tenancy.TenantScope;
 import realty.core.topology.Topology;
 
@@ -35,19 +35,11 @@ import java.util.UUID;
 @Named(Topology.COMMISSION)
 public class CommissionHandler implements EventHandler {
     private static final Actor ACTOR = Actor.system(Topology.COMMISSION);
-    private static final String PENDING_SALES = """
-            SELECT s.id, s.company_id, s.sale_price, s.sale_date, s.agent_id, s.prospector_id FROM sales s
-            WHERE s.id = ANY(?::uuid[]) AND s.status = 'completed' AND s.commission_status = 'pending' AND {scope:s}
-            ORDER BY s.id FOR UPDATE""";
-    private static final String RECORD_STATUS = """
-            UPDATE sales s SET commission_status = u.status FROM unnest(?::uuid[], ?::text[]) AS u(id, status)
-            WHERE s.id = u.id AND s.commission_status = 'pending' AND {scope:s}""";
-
-    private final TenantJdbc jdbc;
+    private final SaleCommissionRepository sales;
     private final CommissionSplitter splitter;
 
-    public CommissionHandler(TenantJdbc jdbc, CommissionSplitter splitter) {
-        this.jdbc = jdbc;
+    public CommissionHandler(SaleCommissionRepository sales, CommissionSplitter splitter) {
+        this.sales = sales;
         this.splitter = splitter;
     }
 
@@ -71,13 +63,11 @@ public class CommissionHandler implements EventHandler {
         // The event's company bounds everything it may touch.
         TenantScope scope = TenantScope.companies(Set.of(event.companyId()));
         Connection c = context.connection();
-        List<SaleToSplit> sales = jdbc.list(c, scope, PENDING_SALES, rs -> new SaleToSplit(rs.getObject(1, UUID.class),
-                rs.getObject(2, UUID.class), rs.getBigDecimal(3), rs.getDate(4).toLocalDate(), rs.getObject(5, UUID.class),
-                rs.getObject(6, UUID.class)), c.createArrayOf("uuid", saleIds.toArray()));
-        if (sales.isEmpty()) {
+        List<SaleToSplit> pending = sales.lockPending(RowScope.of(scope), c.createArrayOf("uuid", saleIds.toArray()));
+        if (pending.isEmpty()) {
             return;
         }
-        List<SplitResult> results = splitter.split(c, scope, sales, "event:" + event.id());
+        List<SplitResult> results = splitter.split(c, scope, pending, "event:" + event.id());
         recordStatus(c, scope, results);
         for (SplitResult r : results) {
             context.emit(CommissionSplitter.calculatedEvent(r, ACTOR, event.correlationId(), event.id()));
@@ -85,9 +75,8 @@ public class CommissionHandler implements EventHandler {
     }
 
     private void recordStatus(Connection c, TenantScope scope, List<SplitResult> results) throws SQLException {
-        jdbc.update(c, scope, RECORD_STATUS,
-                c.createArrayOf("uuid", results.stream().map(r -> r.sale().saleId()).toArray()),
-                c.createArrayOf("text", results.stream().map(r -> r.status().code()).toArray()));
+        sales.recordStatus(RowScope.of(scope), c.createArrayOf("uuid", results.stream().map(r -> r.sale().saleId()).toArray()),
+                results.stream().map(r -> r.status().code()).toArray(String[]::new));
     }
 
     private static List<UUID> saleIds(EventEnvelope event) throws PermanentFailureException {

@@ -1,6 +1,7 @@
 package realty.api.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.json.JsonMapper;
@@ -26,9 +27,6 @@ import realty.core.topology.WorkQueue;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,21 +48,13 @@ public class DeadLetterReplayer {
     public static final String REPLAYED = "dead_letter.replayed";
     public static final String DISCARDED = "dead_letter.discarded";
 
-    private static final String START = """
-            INSERT INTO dead_letter_actions (id, action, queue, message_id, filter, actor, request_id, status)
-            VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, 'STARTED')""";
-    private static final String FINISH = """
-            UPDATE dead_letter_actions SET status = ?, affected = ?, detail = ?, finished_at = clock_timestamp() WHERE id = ?""";
-    private static final String RECENT = """
-            SELECT id, action, queue, message_id, filter::text, actor, request_id, status, affected, detail, started_at, finished_at
-            FROM dead_letter_actions ORDER BY started_at DESC LIMIT ?""";
-
     /** What an action did. {@code status}: DONE, NOT_FOUND (nothing matched) or FAILED. */
     @Serdeable
     public record ActionResult(UUID actionId, String action, String status, @JsonInclude(JsonInclude.Include.ALWAYS) List<DeadLetter> messages) {
     }
 
     @Serdeable
+    @Introspected
     public record ActionView(UUID id, String action, String queue, @Nullable String messageId, @Nullable String filter,
                              String actor, @Nullable String requestId, String status, int affected, @Nullable String detail,
                              Instant startedAt, @Nullable Instant finishedAt) {
@@ -75,14 +65,16 @@ public class DeadLetterReplayer {
     private final TransactionOperations<Connection> tx;
     private final AuditRecorder audit;
     private final JsonMapper json;
+    private final DeadLetterActionRepository actions;
 
     public DeadLetterReplayer(DeadLetterQueues queues, Topology topology, TransactionOperations<Connection> tx,
-                              AuditRecorder audit, JsonMapper json) {
+                              AuditRecorder audit, JsonMapper json, DeadLetterActionRepository actions) {
         this.queues = queues;
         this.topology = topology;
         this.tx = tx;
         this.audit = audit;
         this.json = json;
+        this.actions = actions;
     }
 
     /** Dead letters of one queue (work queue or DLQ name) or of all, oldest first, none removed. */
@@ -113,21 +105,7 @@ public class DeadLetterReplayer {
     }
 
     public List<ActionView> recent(int limit) {
-        return tx.executeRead(status -> {
-            try (PreparedStatement ps = status.getConnection().prepareStatement(RECENT)) {
-                ps.setInt(1, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<ActionView> out = new ArrayList<>();
-                    while (rs.next()) {
-                        Timestamp finished = rs.getTimestamp(12);
-                        out.add(new ActionView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9),
-                                rs.getString(10), rs.getTimestamp(11).toInstant(), finished == null ? null : finished.toInstant()));
-                    }
-                    return out;
-                }
-            }
-        });
+        return tx.executeRead(status -> actions.recent(limit));
     }
 
     private ActionResult act(Caller caller, RequestInfo request, String action, @Nullable String queue, @Nullable String id,
@@ -136,16 +114,8 @@ public class DeadLetterReplayer {
         UUID actionId = UUID.randomUUID();
         String queueLabel = queue == null || queue.isBlank() ? "*" : targets.get(0).deadLetterQueue();
         tx.executeWrite(status -> {
-            try (PreparedStatement ps = status.getConnection().prepareStatement(START)) {
-                ps.setObject(1, actionId);
-                ps.setString(2, action);
-                ps.setString(3, queueLabel);
-                ps.setString(4, id);
-                ps.setString(5, filter == null ? null : json(filter));
-                ps.setString(6, caller.actorId());
-                ps.setString(7, request.requestId());
-                ps.executeUpdate();
-            }
+            actions.start(actionId, action, queueLabel, id, filter == null ? null : json(filter), caller.actorId(),
+                    request.requestId());
             return null;
         });
         List<DeadLetter> moved = new ArrayList<>();
@@ -176,13 +146,7 @@ public class DeadLetterReplayer {
                         RequestInfo request) {
         tx.executeWrite(status -> {
             Connection c = status.getConnection();
-            try (PreparedStatement ps = c.prepareStatement(FINISH)) {
-                ps.setString(1, outcome);
-                ps.setInt(2, moved.size());
-                ps.setString(3, detail);
-                ps.setObject(4, actionId);
-                ps.executeUpdate();
-            }
+            actions.finish(actionId, outcome, moved.size(), detail);
             for (DeadLetter d : moved) {
                 audit.record(c, auditEvent(actionId, action, d, caller, request));
             }

@@ -6,12 +6,11 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import realty.core.broker.BrokerUnavailableException;
+import realty.core.outbox.OutboxRepository;
 import realty.core.topology.Topology;
 import realty.core.topology.WorkQueue;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,24 +33,6 @@ public class QueueHealth {
     public static final String DEGRADED = "degraded";
     public static final String FAILING = "failing";
     public static final String UNKNOWN = "unknown";
-
-    /**
-     * Per consumer over the window: events whose latest outcome is PROCESSED, or a failure
-     * (RETRYING or DEAD), and the 95th percentile of the handler time of those outcomes.
-     */
-    private static final String OUTCOMES = """
-            SELECT consumer,
-                   count(*) FILTER (WHERE status = 'PROCESSED'),
-                   count(*) FILTER (WHERE status IN ('RETRYING', 'DEAD')),
-                   percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_micros) FILTER (WHERE duration_micros IS NOT NULL)
-            FROM consumer_outcomes
-            WHERE updated_at > now() - make_interval(secs => ?)
-            GROUP BY consumer""";
-    /** Seconds since the consumer last recorded any outcome: one backward step on consumer_outcomes_recent. */
-    private static final String LAST_HANDLED = "SELECT EXTRACT(EPOCH FROM now() - max(updated_at)) FROM consumer_outcomes "
-            + "WHERE consumer = ?";
-    private static final String OUTBOX = "SELECT count(*), EXTRACT(EPOCH FROM now() - min(occurred_at)) "
-            + "FROM outbox_events WHERE status = 'PENDING'";
 
     @Serdeable
     public record Report(String status, Instant checkedAt, @Nullable String brokerError, Outbox outbox, List<QueueView> queues) {
@@ -79,13 +60,17 @@ public class QueueHealth {
     private final Topology topology;
     private final TransactionOperations<Connection> tx;
     private final QueueHealthSettings thresholds;
+    private final ConsumerActivityRepository activity;
+    private final OutboxRepository outboxRows;
 
     public QueueHealth(BrokerManagement management, Topology topology, TransactionOperations<Connection> tx,
-                       QueueHealthSettings thresholds) {
+                       QueueHealthSettings thresholds, ConsumerActivityRepository activity, OutboxRepository outboxRows) {
         this.management = management;
         this.topology = topology;
         this.tx = tx;
         this.thresholds = thresholds;
+        this.activity = activity;
+        this.outboxRows = outboxRows;
     }
 
     private record Recorded(long processed, long failed, Double p95Ms, Double secondsSinceLastHandled) {
@@ -102,34 +87,17 @@ public class QueueHealth {
         }
         Map<String, Recorded> recorded = new HashMap<>();
         Outbox outbox = tx.executeRead(status -> {
-            Connection c = status.getConnection();
-            try (PreparedStatement ps = c.prepareStatement(OUTCOMES)) {
-                ps.setDouble(1, thresholds.getWindow().toMillis() / 1000.0);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        double p95 = rs.getDouble(4);
-                        recorded.put(rs.getString(1), new Recorded(rs.getLong(2), rs.getLong(3), rs.wasNull() ? null : p95 / 1000.0,
-                                null));
-                    }
-                }
+            for (ConsumerActivityRepository.Outcomes o : activity.outcomes(thresholds.getWindow().toMillis() / 1000.0)) {
+                recorded.put(o.consumer(), new Recorded(o.processed(), o.failed(),
+                        o.p95Micros() == null ? null : o.p95Micros() / 1000.0, null));
             }
             for (WorkQueue q : topology.workQueues()) {
-                try (PreparedStatement ps = c.prepareStatement(LAST_HANDLED)) {
-                    ps.setString(1, q.function());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        double since = rs.getDouble(1);
-                        Recorded r = recorded.getOrDefault(q.function(), new Recorded(0, 0, null, null));
-                        recorded.put(q.function(), new Recorded(r.processed(), r.failed(), r.p95Ms(), rs.wasNull() ? null : since));
-                    }
-                }
+                Recorded r = recorded.getOrDefault(q.function(), new Recorded(0, 0, null, null));
+                recorded.put(q.function(), new Recorded(r.processed(), r.failed(), r.p95Ms(),
+                        activity.secondsSinceLastOutcome(q.function())));
             }
-            try (PreparedStatement ps = c.prepareStatement(OUTBOX); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long pending = rs.getLong(1);
-                double age = rs.getDouble(2);
-                return new Outbox(pending, rs.wasNull() ? null : age);
-            }
+            OutboxRepository.Backlog backlog = outboxRows.backlog();
+            return new Outbox(backlog.pending(), backlog.oldestAgeSeconds());
         });
         List<QueueView> views = new ArrayList<>();
         for (WorkQueue q : topology.workQueues()) {

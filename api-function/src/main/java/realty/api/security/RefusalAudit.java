@@ -1,6 +1,7 @@
 package realty.api.security;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
@@ -15,11 +16,6 @@ import realty.core.event.payload.SecurityAccessDenied;
 import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,13 +37,15 @@ public class RefusalAudit {
     private static final Logger LOG = LoggerFactory.getLogger(RefusalAudit.class);
 
     private final EventfulTransaction writes;
+    private final RefusalWindowRepository windows;
     private final int limit;
     private final Duration window;
 
-    public RefusalAudit(EventfulTransaction writes,
+    public RefusalAudit(EventfulTransaction writes, RefusalWindowRepository windows,
                         @Value("${realty.security.refusal-audit.limit:10}") int limit,
                         @Value("${realty.security.refusal-audit.window:60s}") Duration window) {
         this.writes = writes;
+        this.windows = windows;
         this.limit = limit;
         this.window = window;
     }
@@ -63,8 +61,8 @@ public class RefusalAudit {
             String source = info.sourceIp() == null || info.sourceIp().isBlank() ? "unknown" : info.sourceIp();
             Instant windowStart = windowOf(Instant.now());
             writes.execute(c -> {
-                int refusals = count(c, source, windowStart);
-                List<EventEnvelope> events = new ArrayList<>(summaries(c, source, windowStart));
+                int refusals = windows.count(source, windowStart);
+                List<EventEnvelope> events = new ArrayList<>(summaries(source, windowStart));
                 if (refusals <= limit) {
                     events.add(individual(request, info, status, reason));
                 }
@@ -78,7 +76,7 @@ public class RefusalAudit {
     /** Writes the summaries of closed windows that went over the limit; returns how many. */
     public int sweep() {
         return writes.execute(c -> {
-            List<EventEnvelope> events = summaries(c, null, windowOf(Instant.now()));
+            List<EventEnvelope> events = summaries(null, windowOf(Instant.now()));
             return new EventfulTransaction.Result<>(events.size(), events);
         }).value();
     }
@@ -88,55 +86,17 @@ public class RefusalAudit {
         return Instant.ofEpochMilli(t.toEpochMilli() / size * size);
     }
 
-    private static int count(Connection c, String source, Instant windowStart) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO refusal_windows (source, window_start, refusals) VALUES (?, ?, 1) "
-                + "ON CONFLICT (source, window_start) DO UPDATE SET refusals = refusal_windows.refusals + 1 RETURNING refusals")) {
-            ps.setString(1, source);
-            ps.setTimestamp(2, Timestamp.from(windowStart));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
     /**
      * Closed windows (before {@code current}) over the limit and not yet summarised, of one source
-     * or of all: one summary event each, marked summarised in the same transaction. SKIP LOCKED: two
-     * instances sweeping at once never summarise a window twice.
+     * or of all: one summary event each, marked summarised in the same transaction.
      */
-    private List<EventEnvelope> summaries(Connection c, String source, Instant current) throws SQLException {
+    private List<EventEnvelope> summaries(@Nullable String source, Instant current) {
         List<EventEnvelope> events = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT source, window_start, refusals FROM refusal_windows "
-                + "WHERE summarized_at IS NULL AND window_start < ? AND refusals > ?"
-                + (source == null ? "" : " AND source = ?") + " ORDER BY window_start LIMIT 500 FOR UPDATE SKIP LOCKED")) {
-            ps.setTimestamp(1, Timestamp.from(current));
-            ps.setInt(2, limit);
-            if (source != null) {
-                ps.setString(3, source);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    events.add(summary(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getInt(3) - limit));
-                }
-            }
+        for (RefusalWindowRepository.Window w : windows.lockOwing(source, current, limit)) {
+            events.add(summary(w.source(), w.windowStart(), w.refusals() - limit));
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE refusal_windows SET summarized_at = now() "
-                + "WHERE summarized_at IS NULL AND window_start < ? AND refusals > ?" + (source == null ? "" : " AND source = ?"))) {
-            ps.setTimestamp(1, Timestamp.from(current));
-            ps.setInt(2, limit);
-            if (source != null) {
-                ps.setString(3, source);
-            }
-            ps.executeUpdate();
-        }
-        // Counted windows are kept a day for investigation, then dropped.
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM refusal_windows WHERE window_start < ? "
-                + "AND (summarized_at IS NOT NULL OR refusals <= ?)")) {
-            ps.setTimestamp(1, Timestamp.from(current.minus(Duration.ofDays(1))));
-            ps.setInt(2, limit);
-            ps.executeUpdate();
-        }
+        windows.markSummarized(source, current, limit);
+        windows.dropBefore(current.minus(Duration.ofDays(1)), limit);
         return events;
     }
 

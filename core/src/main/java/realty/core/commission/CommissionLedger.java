@@ -4,14 +4,13 @@ import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
-import realty.core.tenancy.TenantJdbc;
+import realty.core.tenancy.RowScope;
 import realty.core.tenancy.TenantScope;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,28 +27,12 @@ import java.util.UUID;
  */
 @Singleton
 public class CommissionLedger {
-    private static final String RULES = """
-            SELECT r.id, r.company_id, r.agent_id, r.transaction_type, r.structure, r.percentage, r.fixed_amount,
-                   r.min_transaction_value, r.max_transaction_value, r.valid_from, r.valid_until, r.active, r.version
-            FROM commission_rules r
-            WHERE r.agent_id = ANY(?::uuid[]) AND r.active AND r.transaction_type IN ('sale', 'both') AND {scope:r}""";
-    private static final String PROSPECTOR_SHARE = """
-            SELECT c.prospector_share_percent FROM (SELECT id AS company_id, prospector_share_percent FROM companies) c
-            WHERE c.company_id = ? AND {scope:c}""";
-    private static final String USERS_OF_AGENTS = """
-            SELECT a.id, a.user_id FROM agents a WHERE a.id = ANY(?::uuid[]) AND a.user_id IS NOT NULL AND {scope:a}""";
-    private static final String FINANCIAL_USERS = """
-            SELECT DISTINCT uc.user_id FROM user_companies uc
-            JOIN user_profiles p ON p.user_id = uc.user_id AND p.profile = 'financial'
-            JOIN users u ON u.id = uc.user_id AND u.active
-            WHERE uc.company_id = ? AND {scope:uc} ORDER BY uc.user_id""";
-
-    private final TenantJdbc jdbc;
+    private final CommissionLookupRepository lookups;
     private final CommissionTransactionRepository rows;
     private final JsonMapper json;
 
-    public CommissionLedger(TenantJdbc jdbc, CommissionTransactionRepository rows, JsonMapper json) {
-        this.jdbc = jdbc;
+    public CommissionLedger(CommissionLookupRepository lookups, CommissionTransactionRepository rows, JsonMapper json) {
+        this.lookups = lookups;
         this.rows = rows;
         this.json = json;
     }
@@ -75,15 +58,15 @@ public class CommissionLedger {
         if (agentIds.isEmpty()) {
             return byAgent;
         }
-        for (CommissionRule r : jdbc.list(c, scope, RULES, CommissionLedger::rule, c.createArrayOf("uuid", agentIds.toArray()))) {
-            byAgent.computeIfAbsent(r.agentId(), k -> new ArrayList<>()).add(r);
+        for (CommissionLookupRepository.RuleRow r : lookups.saleRules(RowScope.of(scope), c.createArrayOf("uuid", agentIds.toArray()))) {
+            byAgent.computeIfAbsent(r.agentId(), k -> new ArrayList<>()).add(r.rule());
         }
         return byAgent;
     }
 
     /** The company's prospector share (domain.md §3, default 30 %). */
     public BigDecimal prospectorSharePercent(Connection c, TenantScope scope, UUID companyId) throws SQLException {
-        return jdbc.one(c, scope, PROSPECTOR_SHARE, rs -> rs.getBigDecimal(1), companyId)
+        return lookups.prospectorSharePercent(RowScope.of(scope), companyId)
                 .orElseThrow(() -> new IllegalStateException("company " + companyId + " not found"));
     }
 
@@ -146,22 +129,15 @@ public class CommissionLedger {
         if (agentIds.isEmpty()) {
             return out;
         }
-        jdbc.list(c, scope, USERS_OF_AGENTS, rs -> out.put(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)),
-                c.createArrayOf("uuid", agentIds.toArray()));
+        for (CommissionLookupRepository.AgentUser a : lookups.usersOfAgents(RowScope.of(scope), c.createArrayOf("uuid", agentIds.toArray()))) {
+            out.put(a.agentId(), a.userId());
+        }
         return out;
     }
 
     /** The company's active financial users: told when a sale has no applicable rule. */
     public List<UUID> financialUsers(Connection c, TenantScope scope, UUID companyId) throws SQLException {
-        return jdbc.list(c, scope, FINANCIAL_USERS, rs -> rs.getObject(1, UUID.class), companyId);
-    }
-
-    public static CommissionRule rule(ResultSet rs) throws SQLException {
-        java.sql.Date until = rs.getDate(11);
-        return new CommissionRule(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
-                CommissionRule.TransactionType.fromCode(rs.getString(4)), CommissionRule.Structure.fromCode(rs.getString(5)),
-                rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getBigDecimal(8), rs.getBigDecimal(9),
-                rs.getDate(10).toLocalDate(), until == null ? null : until.toLocalDate(), rs.getBoolean(12), rs.getInt(13));
+        return lookups.financialUsers(RowScope.of(scope), companyId);
     }
 
     private String toJson(Object value) {

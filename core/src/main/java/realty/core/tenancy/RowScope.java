@@ -38,6 +38,11 @@ public record RowScope(boolean allCompanies, String[] companies, boolean ownOnly
         return of(TenantScope.of(caller));
     }
 
+    /** The rows of one company: a consumer acting on an event of that company. */
+    public static RowScope company(UUID companyId) {
+        return new RowScope(false, new String[] {companyId.toString()}, false, NOBODY, false, false, false);
+    }
+
     /** System work: every company, every row. */
     public static RowScope system() {
         return of(TenantScope.system());

@@ -1,18 +1,17 @@
 package realty.notification.webhook;
 
+import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionDefinition;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import realty.core.event.EventEnvelope;
-import realty.core.tenancy.TenantJdbc;
-import realty.core.tenancy.TenantScope;
+import realty.core.tenancy.RowScope;
 
 import java.sql.Connection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -29,17 +28,19 @@ public class WebhookDeliveries {
     public static final String DEAD = "DEAD";
 
     /** An active subscription to an event's type. */
+    @Introspected
     public record Subscriber(UUID id, UUID companyId, String url, String secret) {
     }
 
     private final TransactionOperations<Connection> tx;
     private final WebhookDeliveryRepository deliveries;
-    private final TenantJdbc jdbc;
+    private final WebhookSubscriberRepository subscriptions;
 
-    public WebhookDeliveries(TransactionOperations<Connection> tx, WebhookDeliveryRepository deliveries, TenantJdbc jdbc) {
+    public WebhookDeliveries(TransactionOperations<Connection> tx, WebhookDeliveryRepository deliveries,
+                             WebhookSubscriberRepository subscriptions) {
         this.tx = tx;
         this.deliveries = deliveries;
-        this.jdbc = jdbc;
+        this.subscriptions = subscriptions;
     }
 
     /**
@@ -50,12 +51,8 @@ public class WebhookDeliveries {
         if (event.companyId() == null) {
             return List.of();
         }
-        return jdbc.list(c, TenantScope.companies(Set.of(event.companyId())), """
-                        SELECT w.id, w.company_id, w.url, w.secret FROM webhook_subscriptions w
-                        WHERE w.active AND ? = ANY(w.event_types) AND w.created_at <= ? AND {scope:w}
-                        ORDER BY w.created_at, w.id""",
-                rs -> new Subscriber(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4)),
-                event.type(), java.sql.Timestamp.from(event.occurredAt()));
+        // On the current transaction's connection, which is c's.
+        return subscriptions.subscribersOf(RowScope.company(event.companyId()), event.type(), event.occurredAt());
     }
 
     /**
@@ -74,12 +71,9 @@ public class WebhookDeliveries {
     public void recordAttempt(EventEnvelope event, Subscriber subscriber, String status, @Nullable Integer responseCode,
                               @Nullable String error) {
         tx.execute(OWN, s -> {
-            Connection c = s.getConnection();
             deliveries.recordAttempt(event.id(), subscriber.id(), subscriber.companyId(), event.type(), status, responseCode,
                     error, DELIVERED.equals(status));
-            jdbc.update(c, TenantScope.companies(Set.of(subscriber.companyId())),
-                    "UPDATE webhook_subscriptions w SET failure_count = CASE WHEN ? THEN 0 ELSE w.failure_count + 1 END "
-                            + "WHERE w.id = ? AND {scope:w}", DELIVERED.equals(status), subscriber.id());
+            subscriptions.countAttempt(RowScope.company(subscriber.companyId()), subscriber.id(), DELIVERED.equals(status));
             return null;
         });
     }
