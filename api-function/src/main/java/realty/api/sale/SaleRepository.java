@@ -51,10 +51,6 @@ public interface SaleRepository extends GenericRepository<SaleRepository.Sale, U
     record Member(UUID id, UUID companyId) {
     }
 
-    @Introspected
-    record CancelledCommission(UUID id, UUID agentId, String role, BigDecimal amount) {
-    }
-
     String MY_AGENTS = "SELECT me.id FROM agents me WHERE me.user_id = :ownUser AND me.active";
     /** The caller lists the property or is actively assigned to it (for the property aliased {@code p}). */
     String MY_PROPERTY = "(p.agent_id IN (" + MY_AGENTS + ") OR EXISTS (SELECT 1 FROM property_assignments pa"
@@ -139,18 +135,4 @@ public interface SaleRepository extends GenericRepository<SaleRepository.Sale, U
     @Query("UPDATE properties p SET status = 'available', version = p.version + 1, updated_at = now() "
             + "WHERE p.id = :id AND p.status = 'sold' AND " + PROPERTY_SCOPE)
     void releaseProperty(RowScope scope, UUID id);
-
-    /**
-     * Cancels the sale's pending commissions and answers them, in one statement: the UPDATE ... RETURNING
-     * sits in a CTE because Micronaut Data reads rows only from a query that is not an UPDATE.
-     */
-    @Scoped
-    @Query("""
-            WITH cancelled AS (
-                UPDATE commission_transactions t SET payment_status = 'cancelled', cancelled_at = now(), cancelled_by = :by
-                WHERE t.sale_id = :saleId AND t.payment_status = 'pending'
-                AND (:allCompanies OR t.company_id = ANY(CAST(:companies AS uuid[])))
-                RETURNING t.id, t.agent_id, t.role, t.amount)
-            SELECT id, agent_id, role, amount FROM cancelled""")
-    List<CancelledCommission> cancelPendingCommissions(RowScope scope, UUID saleId, String by);
 }

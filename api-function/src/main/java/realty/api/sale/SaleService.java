@@ -54,12 +54,15 @@ public class SaleService {
 
     private final EventfulTransaction writes;
     private final SaleRepository sales;
+    private final SaleCommissionRepository commissions;
     private final CommissionSplitter splitter;
     private final CommissionLedger ledger;
 
-    public SaleService(EventfulTransaction writes, SaleRepository sales, CommissionSplitter splitter, CommissionLedger ledger) {
+    public SaleService(EventfulTransaction writes, SaleRepository sales, SaleCommissionRepository commissions,
+                       CommissionSplitter splitter, CommissionLedger ledger) {
         this.writes = writes;
         this.sales = sales;
+        this.commissions = commissions;
         this.splitter = splitter;
         this.ledger = ledger;
     }
@@ -124,14 +127,14 @@ public class SaleService {
         EventfulTransaction.Committed<List<UUID>> committed = writes.execute(c -> {
             RowScope scope = RowScope.of(caller);
             Map<UUID, Property> properties = new HashMap<>();
-            this.sales.lockProperties(scope, texts(seen)).forEach(p -> properties.put(p.id(), p));
-            List<NewSale> sales = resolve(scope, rows, properties, true);
-            insert(caller, sales, "pending");
-            this.sales.markSold(scope, texts(seen));
+            sales.lockProperties(scope, texts(seen)).forEach(p -> properties.put(p.id(), p));
+            List<NewSale> recorded = resolve(scope, rows, properties, true);
+            insert(caller, recorded, "pending");
+            sales.markSold(scope, texts(seen));
 
             Actor actor = CommissionTransactionService.actor(caller, info);
-            List<EventEnvelope> events = new ArrayList<>(sales.size() + 1);
-            Map<UUID, List<NewSale>> byCompany = sales.stream().collect(Collectors.groupingBy(s -> s.property().companyId(),
+            List<EventEnvelope> events = new ArrayList<>(recorded.size() + 1);
+            Map<UUID, List<NewSale>> byCompany = recorded.stream().collect(Collectors.groupingBy(s -> s.property().companyId(),
                     LinkedHashMap::new, Collectors.toList()));
             byCompany.forEach((company, ofCompany) -> {
                 CommissionSplitRequested payload = new CommissionSplitRequested(ofCompany.size(),
@@ -139,11 +142,11 @@ public class SaleService {
                 events.add(EventEnvelope.create(EventType.COMMISSION_SPLIT_REQUESTED, company, actor, info.requestId(), null,
                         new AggregateRef("sale_bulk", info.requestId()), payload));
             });
-            for (NewSale s : sales) {
+            for (NewSale s : recorded) {
                 events.add(EventEnvelope.create(EventType.SALE_COMPLETED, s.property().companyId(), actor, info.requestId(),
                         null, new AggregateRef("sale", s.id().toString()), salePayload(s, SaleCompleted.Commission.pending())));
             }
-            return new EventfulTransaction.Result<>(sales.stream().map(NewSale::id).toList(), events);
+            return new EventfulTransaction.Result<>(recorded.stream().map(NewSale::id).toList(), events);
         });
         return new BulkResult(committed.value().size(), committed.value(), committed.events());
     }
@@ -170,19 +173,20 @@ public class SaleService {
             }
             sales.cancel(rows, id, caller.actorId());
             sales.releaseProperty(rows, sale.propertyId());
-            List<SaleRepository.CancelledCommission> cancelled = sales.cancelPendingCommissions(rows, id, caller.actorId());
+            List<SaleCommissionRepository.CancelledCommission> cancelled = commissions.cancelPending(rows, id, caller.actorId());
             SaleView after = find(caller, Scope.CO, id, false).orElseThrow();
 
             Actor actor = CommissionTransactionService.actor(caller, info);
-            SaleCancelled payload = new SaleCancelled(id, sale.propertyId(), cancelled.stream().map(SaleRepository.CancelledCommission::id).toList(),
+            SaleCancelled payload = new SaleCancelled(id, sale.propertyId(),
+                    cancelled.stream().map(SaleCommissionRepository.CancelledCommission::id).toList(),
                     after.commission() == null ? List.of() : after.commission().transactions().stream()
                             .filter(t -> "paid".equals(t.paymentStatus())).map(t -> t.id()).toList());
             EventEnvelope saleCancelled = EventEnvelope.create(EventType.SALE_CANCELLED, sale.companyId(), actor, info.requestId(),
                     null, new AggregateRef("sale", id.toString()), payload);
             List<EventEnvelope> events = new ArrayList<>(List.of(saleCancelled));
             Map<UUID, UUID> users = ledger.usersOfAgents(c, tenant,
-                    cancelled.stream().map(SaleRepository.CancelledCommission::agentId).toList());
-            for (SaleRepository.CancelledCommission t : cancelled) {
+                    cancelled.stream().map(SaleCommissionRepository.CancelledCommission::agentId).toList());
+            for (SaleCommissionRepository.CancelledCommission t : cancelled) {
                 CommissionCancelled p = new CommissionCancelled(t.id(), id, t.agentId(), t.role(), t.amount().toPlainString(), "cancelled",
                         users.containsKey(t.agentId()) ? List.of(users.get(t.agentId())) : List.of());
                 events.add(EventEnvelope.create(EventType.COMMISSION_CANCELLED, sale.companyId(), actor, info.requestId(),
@@ -253,11 +257,11 @@ public class SaleService {
     }
 
     /** All the sales in one statement (an unnest of column arrays, see SaleRepository.insert). */
-    private void insert(Caller caller, List<NewSale> sales, String commissionStatus) {
-        int n = sales.size();
+    private void insert(Caller caller, List<NewSale> batch, String commissionStatus) {
+        int n = batch.size();
         String[][] cols = new String[9][n];
         for (int i = 0; i < n; i++) {
-            NewSale s = sales.get(i);
+            NewSale s = batch.get(i);
             cols[0][i] = s.id().toString();
             cols[1][i] = s.property().companyId().toString();
             cols[2][i] = s.property().id().toString();
@@ -269,7 +273,7 @@ public class SaleService {
             cols[8][i] = text(s.property().prospectorId());
         }
         try {
-            this.sales.insert(commissionStatus, caller.actorId(), cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6],
+            sales.insert(commissionStatus, caller.actorId(), cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6],
                     cols[7], cols[8]);
         } catch (DataAccessException e) {
             if (SqlState.UNIQUE_VIOLATION.of(e)) { // sales_one_completed_per_property: sold meanwhile
