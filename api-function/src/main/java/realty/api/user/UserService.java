@@ -1,7 +1,7 @@
 package realty.api.user;
 
 import io.micronaut.context.event.ApplicationEventPublisher;
-import io.micronaut.transaction.TransactionOperations;
+import io.micronaut.data.exceptions.DataAccessException;
 import jakarta.inject.Singleton;
 import io.micronaut.http.HttpStatus;
 import realty.api.security.Access;
@@ -20,19 +20,14 @@ import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
 import realty.api.security.PasswordHasher;
 import realty.core.security.Profile;
-import realty.core.tenancy.TenantJdbc;
-import realty.core.tenancy.TenantScope;
+import realty.api.web.SqlState;
+import realty.core.tenancy.RowScope;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -45,30 +40,19 @@ import static realty.api.security.PermissionMatrix.Resource.USER;
 /** Creating and reading users. */
 @Singleton
 public class UserService {
-    private static final String UNIQUE_VIOLATION = "23505";
-    private static final String COLUMNS = """
-            SELECT u.id, u.email, u.name, u.locale, u.active, u.created_at,
-                   ARRAY(SELECT profile FROM user_profiles p WHERE p.user_id = u.id ORDER BY profile),
-                   ARRAY(SELECT company_id FROM user_companies c WHERE c.user_id = u.id ORDER BY company_id)
-            FROM users u\s""";
-    /** Tenancy: a user is visible only when they share a company with the caller. */
-    private static final String IN_SCOPE = " EXISTS (SELECT 1 FROM user_companies s WHERE s.user_id = u.id AND {scope:s}) ";
-
     private final ApplicationEventPublisher<UserBeforeCreate> beforeCreate;
-    private final EventfulTransaction writes;
-    private final TransactionOperations<Connection> tx;
-    private final PasswordHasher hasher;
-    private final TenantJdbc jdbc;
     private final ApplicationEventPublisher<UserBeforeUpdate> beforeUpdate;
+    private final EventfulTransaction writes;
+    private final PasswordHasher hasher;
+    private final UserRepository users;
 
     public UserService(ApplicationEventPublisher<UserBeforeCreate> beforeCreate, ApplicationEventPublisher<UserBeforeUpdate> beforeUpdate,
-                       EventfulTransaction writes, TransactionOperations<Connection> tx, PasswordHasher hasher, TenantJdbc jdbc) {
+                       EventfulTransaction writes, PasswordHasher hasher, UserRepository users) {
         this.beforeCreate = beforeCreate;
         this.beforeUpdate = beforeUpdate;
         this.writes = writes;
-        this.tx = tx;
         this.hasher = hasher;
-        this.jdbc = jdbc;
+        this.users = users;
     }
 
     public UserView create(Caller caller, CreateUserRequest request, RequestInfo info) {
@@ -81,9 +65,9 @@ public class UserService {
         String locale = request.locale() == null ? "pt-BR" : request.locale();
 
         EventfulTransaction.Committed<UserView> committed = writes.execute(c -> {
-            requireCompaniesExist(c, companies);
-            insertUser(c, id, request, hash, locale, caller, profiles, companies);
-            UserView view = find(c, id, TenantScope.system()).orElseThrow();
+            requireCompaniesExist(companies);
+            insertUser(id, request, hash, locale, caller, profiles, companies);
+            UserView view = users.find(RowScope.system(), id).map(UserService::view).orElseThrow();
             UserCreated payload = new UserCreated(id, view.email(), view.name(), locale, view.profiles(), view.companyIds());
             EventEnvelope created = EventEnvelope.create(EventType.USER_CREATED, companies.iterator().next(),
                     actor(caller, info), info.requestId(), null, new AggregateRef("user", id.toString()), payload);
@@ -98,15 +82,13 @@ public class UserService {
         if (!self) {
             Access.require(caller, USER, READ);
         }
-        return tx.executeRead(status -> find(status.getConnection(), id, TenantScope.of(caller)))
-                .orElseThrow(() -> ProblemException.notFound("user"));
+        return users.find(RowScope.of(caller), id).map(UserService::view).orElseThrow(() -> ProblemException.notFound("user"));
     }
 
     public Page<UserView> list(Caller caller, PageRequest page) {
         Access.require(caller, USER, READ);
-        return page.page(tx.executeRead(status -> jdbc.list(status.getConnection(), TenantScope.of(caller),
-                COLUMNS + "WHERE u.id > ? AND" + IN_SCOPE + "ORDER BY u.id LIMIT ?", UserService::map,
-                page.afterOrMin(), page.limit() + 1)), UserView::id);
+        return page.page(users.list(RowScope.of(caller), page.afterOrMin(), page.limit() + 1).stream().map(UserService::view).toList(),
+                UserView::id);
     }
 
     /**
@@ -121,7 +103,7 @@ public class UserService {
             Access.require(caller, USER, request.active() != null && request.profiles() == null && request.companyIds() == null
                     ? DEACTIVATE : UPDATE);
         }
-        UserView before = tx.executeRead(status -> find(status.getConnection(), id, TenantScope.of(caller)))
+        UserView before = users.find(RowScope.of(caller), id).map(UserService::view)
                 .orElseThrow(() -> ProblemException.notFound("user"));
         Set<Profile> profilesBefore = parseProfiles(before.profiles());
         Set<Profile> profilesAfter = request.profiles() == null ? profilesBefore : parseProfiles(request.profiles());
@@ -143,13 +125,14 @@ public class UserService {
         Set<UUID> involved = new TreeSet<>(companiesBefore);
         involved.addAll(companiesAfter);
         EventfulTransaction.Committed<UserView> committed = writes.execute(c -> {
-            lockCompanies(c, involved);
+            // The companies and links of the user as a whole, including companies the caller does not see.
+            users.lockCompanies(RowScope.system(), texts(involved));
             if (!companiesAfter.equals(companiesBefore)) {
-                requireCompaniesExist(c, companiesAfter);
+                requireCompaniesExist(companiesAfter);
             }
-            applyUpdate(c, id, request, profilesAfter, companiesAfter, activeAfter);
-            requireActiveOwners(c, involved);
-            UserView after = find(c, id, TenantScope.system()).orElseThrow();
+            applyUpdate(id, request, profilesAfter, companiesAfter, activeAfter);
+            requireActiveOwners(involved);
+            UserView after = users.find(RowScope.system(), id).map(UserService::view).orElseThrow();
             UserUpdated payload = new UserUpdated(id, diff);
             EventEnvelope updated = EventEnvelope.create(EventType.USER_UPDATED, companiesAfter.iterator().next(),
                     actor(caller, info), info.requestId(), null, new AggregateRef("user", id.toString()), payload);
@@ -172,65 +155,24 @@ public class UserService {
         return profiles.stream().map(Profile::code).sorted().toList();
     }
 
-    private static void lockCompanies(Connection c, Set<UUID> companies) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM companies WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
-            ps.setArray(1, c.createArrayOf("uuid", companies.toArray()));
-            ps.executeQuery().close();
-        }
-    }
-
-    private static void applyUpdate(Connection c, UUID id, UpdateUserRequest r, Set<Profile> profiles, Set<UUID> companies,
-                                    boolean active) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE users SET name = COALESCE(?, name), locale = COALESCE(?, locale), "
-                + "active = ?, updated_at = now() WHERE id = ?")) {
-            ps.setString(1, r.name() == null ? null : r.name().trim());
-            ps.setString(2, r.locale());
-            ps.setBoolean(3, active);
-            ps.setObject(4, id);
-            ps.executeUpdate();
-        }
+    private void applyUpdate(UUID id, UpdateUserRequest r, Set<Profile> profiles, Set<UUID> companies, boolean active) {
+        users.update(id, r.name() == null ? null : r.name().trim(), r.locale(), active);
         if (r.profiles() != null) {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM user_profiles WHERE user_id = ?")) {
-                del.setObject(1, id);
-                del.executeUpdate();
-            }
-            insertLinks(c, "INSERT INTO user_profiles (user_id, profile) SELECT ?, unnest(?::text[])", id, "text",
-                    profiles.stream().map(Profile::code).toArray());
+            users.deleteProfiles(id);
+            users.insertProfiles(id, profiles.stream().map(Profile::code).toArray(String[]::new));
         }
         if (r.companyIds() != null) {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM user_companies WHERE user_id = ?")) {
-                del.setObject(1, id);
-                del.executeUpdate();
-            }
-            insertLinks(c, "INSERT INTO user_companies (user_id, company_id) SELECT ?, unnest(?::uuid[])", id, "uuid",
-                    companies.toArray());
-        }
-    }
-
-    private static void insertLinks(Connection c, String sql, UUID id, String type, Object[] values) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, id);
-            ps.setArray(2, c.createArrayOf(type, values));
-            ps.executeUpdate();
+            users.deleteCompanies(RowScope.system(), id);
+            users.insertCompanies(id, texts(companies));
         }
     }
 
     /** Every company involved must still have an active owner after the change. */
-    private static void requireActiveOwners(Connection c, Set<UUID> companies) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT x.id FROM unnest(?::uuid[]) AS x(id) WHERE NOT EXISTS (
-                    SELECT 1 FROM user_companies uc JOIN users u ON u.id = uc.user_id
-                    JOIN user_profiles p ON p.user_id = u.id AND p.profile = 'owner'
-                    WHERE uc.company_id = x.id AND u.active)
-                AND EXISTS (SELECT 1 FROM companies co WHERE co.id = x.id)""")) {
-            ps.setArray(1, c.createArrayOf("uuid", companies.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, "Business rule violated",
-                            "company " + rs.getObject(1) + " would be left without an active owner", null);
-                }
-            }
-        }
+    private void requireActiveOwners(Set<UUID> companies) {
+        users.companyWithoutActiveOwner(RowScope.system(), texts(companies)).ifPresent(company -> {
+            throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, "Business rule violated",
+                    "company " + company + " would be left without an active owner", null);
+        });
     }
 
     static Actor actor(Caller caller, RequestInfo info) {
@@ -246,63 +188,33 @@ public class UserService {
         return out;
     }
 
-    private static void requireCompaniesExist(Connection c, Set<UUID> companies) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM companies WHERE id = ANY(?) AND active")) {
-            ps.setArray(1, c.createArrayOf("uuid", companies.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getInt(1) != companies.size()) {
-                    throw ProblemException.badRequest("unknown or inactive company", Map.of("companyIds", "unknown or inactive company"));
-                }
-            }
+    private void requireCompaniesExist(Set<UUID> companies) {
+        if (users.countActiveCompanies(RowScope.system(), texts(companies)) != companies.size()) {
+            throw ProblemException.badRequest("unknown or inactive company", Map.of("companyIds", "unknown or inactive company"));
         }
     }
 
-    private static void insertUser(Connection c, UUID id, CreateUserRequest r, String hash, String locale, Caller caller,
-                                   Set<Profile> profiles, Set<UUID> companies) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO users (id, email, name, password_hash, locale, created_by) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setObject(1, id);
-            ps.setString(2, r.email().trim());
-            ps.setString(3, r.name().trim());
-            ps.setString(4, hash);
-            ps.setString(5, locale);
-            ps.setString(6, caller.actorId());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+    private void insertUser(UUID id, CreateUserRequest r, String hash, String locale, Caller caller, Set<Profile> profiles,
+                            Set<UUID> companies) {
+        try {
+            users.insert(id, r.email().trim(), r.name().trim(), hash, locale, caller.actorId());
+        } catch (DataAccessException e) {
+            if (SqlState.UNIQUE_VIOLATION.of(e)) {
                 throw ProblemException.conflict("a user with this e-mail already exists", Map.of("email", "already in use"));
             }
             throw e;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO user_profiles (user_id, profile) SELECT ?, unnest(?::text[])")) {
-            ps.setObject(1, id);
-            ps.setArray(2, c.createArrayOf("text", profiles.stream().map(Profile::code).toArray()));
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO user_companies (user_id, company_id) SELECT ?, unnest(?::uuid[])")) {
-            ps.setObject(1, id);
-            ps.setArray(2, c.createArrayOf("uuid", companies.toArray()));
-            ps.executeUpdate();
-        }
+        users.insertProfiles(id, profiles.stream().map(Profile::code).toArray(String[]::new));
+        users.insertCompanies(id, texts(companies));
     }
 
-    private Optional<UserView> find(Connection c, UUID id, TenantScope scope) throws SQLException {
-        return jdbc.one(c, scope, COLUMNS + "WHERE u.id = ? AND" + IN_SCOPE, UserService::map, id);
+    /** UUIDs as text: Micronaut Data binds no uuid arrays, the SQL casts them. */
+    private static String[] texts(Collection<UUID> ids) {
+        return ids.stream().map(UUID::toString).toArray(String[]::new);
     }
 
-    private static UserView map(ResultSet rs) throws SQLException {
-        List<String> profiles = new ArrayList<>();
-        for (Object p : (Object[]) rs.getArray(7).getArray()) {
-            profiles.add((String) p);
-        }
-        List<UUID> companies = new ArrayList<>();
-        for (Object o : (Object[]) rs.getArray(8).getArray()) {
-            companies.add((UUID) o);
-        }
-        return new UserView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4), profiles, companies,
-                rs.getBoolean(5), rs.getTimestamp(6).toInstant(), null);
+    private static UserView view(UserRepository.Row r) {
+        return new UserView(r.id(), r.email(), r.name(), r.locale(), List.of(r.profiles()),
+                Arrays.stream(r.companyIds()).map(UUID::fromString).toList(), r.active(), r.createdAt(), null);
     }
 }

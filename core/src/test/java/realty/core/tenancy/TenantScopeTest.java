@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TenantScopeTest {
@@ -22,9 +21,4 @@ class TenantScopeTest {
         assertTrue(TenantScope.of(Caller.platformAdmin("admin")).allows(UUID.randomUUID()));
     }
 
-    @Test
-    void aStatementWithoutTheScopeTokenIsRefused() {
-        assertThrows(IllegalArgumentException.class, () ->
-                new TenantJdbc().prepare(null, TenantScope.system(), "SELECT * FROM properties WHERE id = ?", UUID.randomUUID()));
-    }
 }
