@@ -10,12 +10,12 @@ import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.event.payload.UserCreated;
 import realty.localinfra.FunctionTestProperties;
+import realty.localinfra.RabbitMQEvents;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,16 +44,8 @@ class AuditFunctionLambdaEntryTest {
 
         try (AuditFunction function = new AuditFunction()) {
             assertEquals(true, function.getApplicationContext().getEnvironment().getActiveNames().contains("audit"));
-            RabbitMQEvent.BasicProperties p = new RabbitMQEvent.BasicProperties();
-            p.setMessageId(e.id().toString());
-            p.setType(e.type());
-            RabbitMQEvent.RabbitMessage m = new RabbitMQEvent.RabbitMessage();
-            m.setBasicProperties(p);
-            byte[] body = function.getApplicationContext().getBean(EventCodec.class).encode(e);
-            m.setData(Base64.getEncoder().encodeToString(body));
-            RabbitMQEvent event = new RabbitMQEvent();
-            event.setEventSource("aws:rmq");
-            event.setRmqMessagesByQueue(Map.of("audit_events::/", List.of(m)));
+            EventCodec codec = function.getApplicationContext().getBean(EventCodec.class);
+            RabbitMQEvent event = RabbitMQEvents.batch("audit_events", List.of(new RabbitMQEvents.Message(e.id().toString(), e.type(), codec.encode(e))));
 
             function.handleRequest(event, null);
         }

@@ -19,11 +19,11 @@ import realty.core.observability.EventMetrics;
 import realty.core.topology.Topology;
 import realty.core.topology.TopologyDeclarer;
 import realty.localinfra.FunctionTestProperties;
+import realty.localinfra.RabbitMQEvents;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,16 +72,7 @@ class AuditFunctionMetricsTest implements TestPropertyProvider {
         String user = UUID.randomUUID().toString();
         EventEnvelope e = EventEnvelope.create(EventType.USER_CREATED, UUID.randomUUID(), Actor.system("test"), "req-" + user,
                 null, new AggregateRef("user", user), new UserCreated(UUID.fromString(user), user + "@example.com", null, null, List.of(), List.of()));
-        RabbitMQEvent.BasicProperties p = new RabbitMQEvent.BasicProperties();
-        p.setMessageId(e.id().toString());
-        p.setType(e.type());
-        RabbitMQEvent.RabbitMessage m = new RabbitMQEvent.RabbitMessage();
-        m.setBasicProperties(p);
-        m.setData(Base64.getEncoder().encodeToString(codec.encode(e)));
-        RabbitMQEvent event = new RabbitMQEvent();
-        event.setEventSource("aws:rmq");
-        event.setRmqMessagesByQueue(Map.of("audit_events::/", List.of(m)));
-        return event;
+        return RabbitMQEvents.batch("audit_events", List.of(new RabbitMQEvents.Message(e.id().toString(), e.type(), codec.encode(e))));
     }
 
     /** The EMF records written since the last call that count processed events. */

@@ -18,13 +18,12 @@ import realty.core.event.payload.UserCreated;
 import realty.core.topology.Topology;
 import realty.core.topology.TopologyDeclarer;
 import realty.localinfra.FunctionTestProperties;
+import realty.localinfra.RabbitMQEvents;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,20 +67,7 @@ class AuditFunctionTest implements TestPropertyProvider {
     }
 
     private RabbitMQEvent batch(List<EventEnvelope> events) {
-        List<RabbitMQEvent.RabbitMessage> messages = new ArrayList<>();
-        for (EventEnvelope e : events) {
-            RabbitMQEvent.BasicProperties p = new RabbitMQEvent.BasicProperties();
-            p.setMessageId(e.id().toString());
-            p.setType(e.type());
-            RabbitMQEvent.RabbitMessage m = new RabbitMQEvent.RabbitMessage();
-            m.setBasicProperties(p);
-            m.setData(Base64.getEncoder().encodeToString(codec.encode(e)));
-            messages.add(m);
-        }
-        RabbitMQEvent event = new RabbitMQEvent();
-        event.setEventSource("aws:rmq");
-        event.setRmqMessagesByQueue(Map.of("audit_events::/", messages));
-        return event;
+        return RabbitMQEvents.batch("audit_events", events.stream().map(e -> new RabbitMQEvents.Message(e.id().toString(), e.type(), codec.encode(e))).toList());
     }
 
     private long auditRows(EventEnvelope e) throws Exception {

@@ -18,13 +18,13 @@ import realty.core.event.payload.CommissionSplitRequested;
 import realty.core.topology.Topology;
 import realty.core.topology.TopologyDeclarer;
 import realty.localinfra.FunctionTestProperties;
+import realty.localinfra.RabbitMQEvents;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -96,16 +96,7 @@ class CommissionFunctionTest implements TestPropertyProvider {
         EventEnvelope e = EventEnvelope.create(EventType.COMMISSION_SPLIT_REQUESTED, company, Actor.system("test"), "req-split",
                 null, new AggregateRef("sale-bulk", UUID.randomUUID().toString()),
                 new CommissionSplitRequested(sales.size(), sales));
-        RabbitMQEvent.BasicProperties p = new RabbitMQEvent.BasicProperties();
-        p.setMessageId(e.id().toString());
-        p.setType(e.type());
-        RabbitMQEvent.RabbitMessage m = new RabbitMQEvent.RabbitMessage();
-        m.setBasicProperties(p);
-        m.setData(Base64.getEncoder().encodeToString(codec.encode(e)));
-        RabbitMQEvent event = new RabbitMQEvent();
-        event.setEventSource("aws:rmq");
-        event.setRmqMessagesByQueue(Map.of("commission_events::/", List.of(m)));
-        return event;
+        return RabbitMQEvents.batch("commission_events", List.of(new RabbitMQEvents.Message(e.id().toString(), e.type(), codec.encode(e))));
     }
 
     /** role → amount of the sale's commission transactions. */

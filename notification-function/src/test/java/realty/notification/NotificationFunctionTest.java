@@ -24,12 +24,12 @@ import realty.core.event.payload.UserCreated;
 import realty.core.topology.Topology;
 import realty.core.topology.TopologyDeclarer;
 import realty.localinfra.FunctionTestProperties;
+import realty.localinfra.RabbitMQEvents;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,16 +91,7 @@ class NotificationFunctionTest implements TestPropertyProvider {
         String user = UUID.randomUUID().toString();
         EventEnvelope e = EventEnvelope.create(EventType.USER_CREATED, company, Actor.system("test"), "req-" + user, null,
                 new AggregateRef("user", user), new UserCreated(UUID.fromString(user), email, "New User", "en", List.of(), List.of()));
-        RabbitMQEvent.BasicProperties p = new RabbitMQEvent.BasicProperties();
-        p.setMessageId(e.id().toString());
-        p.setType(e.type());
-        RabbitMQEvent.RabbitMessage m = new RabbitMQEvent.RabbitMessage();
-        m.setBasicProperties(p);
-        m.setData(Base64.getEncoder().encodeToString(codec.encode(e)));
-        RabbitMQEvent event = new RabbitMQEvent();
-        event.setEventSource("aws:rmq");
-        event.setRmqMessagesByQueue(Map.of("notification_events::/", List.of(m)));
-        return event;
+        return RabbitMQEvents.batch("notification_events", List.of(new RabbitMQEvents.Message(e.id().toString(), e.type(), codec.encode(e))));
     }
 
     private List<MimeMessage> mailTo(String email) {

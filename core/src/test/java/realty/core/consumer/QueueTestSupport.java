@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.micronaut.context.ApplicationContext;
+import realty.localinfra.RabbitMQEvents;
 import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventCodec;
@@ -16,9 +17,7 @@ import realty.core.event.payload.UserCreated;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /** Batches as Lambda's Amazon MQ event source delivers them, and a look into the test's virtual host. */
@@ -40,23 +39,9 @@ final class QueueTestSupport {
     }
 
     static RabbitMQEvent rawBatch(String queue, List<byte[]> bodies) {
-        List<RabbitMQEvent.RabbitMessage> messages = new ArrayList<>();
-        for (byte[] body : bodies) {
-            RabbitMQEvent.BasicProperties p = new RabbitMQEvent.BasicProperties();
-            p.setMessageId(UUID.randomUUID().toString());
-            p.setType(EventType.USER_CREATED.typeName());
-            p.setContentType("application/json");
-            p.setPriority(5);
-            p.setBodySize(body.length);
-            RabbitMQEvent.RabbitMessage m = new RabbitMQEvent.RabbitMessage();
-            m.setBasicProperties(p);
-            m.setData(Base64.getEncoder().encodeToString(body));
-            messages.add(m);
-        }
-        RabbitMQEvent e = new RabbitMQEvent();
-        e.setEventSource("aws:rmq");
-        e.setRmqMessagesByQueue(Map.of(queue + "::/", messages));
-        return e;
+        return RabbitMQEvents.batch(queue, bodies.stream()
+                .map(body -> new RabbitMQEvents.Message(UUID.randomUUID().toString(), EventType.USER_CREATED.typeName(), body))
+                .toList());
     }
 
     /** Every message now in {@code queue} of the context's virtual host, taken off it. */
