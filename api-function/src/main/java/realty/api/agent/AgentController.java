@@ -32,6 +32,7 @@ import realty.core.tenancy.RowScope;
 
 import java.sql.Connection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static realty.api.security.PermissionMatrix.Action.CREATE;
@@ -67,18 +68,27 @@ public class AgentController {
     public HttpResponse<AgentView> create(Caller caller, @Body @Valid CreateAgentRequest body) {
         Access.require(caller, AGENT, CREATE);
         Access.requireCompany(caller, body.companyId());
-        UUID id = UUID.randomUUID();
-        tx.executeWrite(s -> {
-            if (body.userId() != null && !agents.isMember(RowScope.of(caller), body.userId(), body.companyId())) {
+        UUID id = tx.executeWrite(s -> {
+            RowScope scope = RowScope.of(caller);
+            if (body.userId() != null && !agents.isMember(scope, body.userId(), body.companyId())) {
                 throw ProblemException.badRequest("the user does not belong to this company",
                         Map.of("userId", "not a user of company " + body.companyId()));
             }
             try {
-                agents.insert(id, body.companyId(), body.userId(), body.name().trim(), body.cpf(), body.creci());
+                // A user with the agent or prospector profile got their record with the user (UserAgentLink):
+                // naming them completes and activates that record, so creating it by hand afterwards still works.
+                var existing = body.userId() == null ? Optional.<AgentView>empty()
+                        : agents.findByUser(scope, body.companyId(), body.userId());
+                if (existing.isPresent()) {
+                    agents.update(scope, existing.get().id(), body.name().trim(), body.cpf(), body.creci(), Boolean.TRUE);
+                    return existing.get().id();
+                }
+                UUID created = UUID.randomUUID();
+                agents.insert(created, body.companyId(), body.userId(), body.name().trim(), body.cpf(), body.creci());
+                return created;
             } catch (DataAccessException e) {
                 throw conflictOr(e);
             }
-            return null;
         });
         return HttpResponse.created(get(caller, id));
     }

@@ -39,6 +39,22 @@ public interface AgentRepository extends GenericRepository<Agent, UUID> {
     @Query("DELETE FROM agents a WHERE a.id = :id AND " + SCOPE)
     int delete(RowScope scope, UUID id);
 
+    /** The agent record linked to a user in one company (at most one: UNIQUE (company_id, user_id)). */
+    @Scoped
+    @Query(COLUMNS + "WHERE a.company_id = :companyId AND a.user_id = :userId AND " + SCOPE)
+    Optional<AgentView> findByUser(RowScope scope, UUID companyId, UUID userId);
+
+    /** The agent record holding a CPF in one company (at most one: UNIQUE (company_id, cpf)). */
+    @Scoped
+    @Query(COLUMNS + "WHERE a.company_id = :companyId AND a.cpf = :cpf AND " + SCOPE)
+    Optional<AgentView> findByCpf(RowScope scope, UUID companyId, String cpf);
+
+    /** Links a record that had no user to one, and activates it; 0 when it is linked already (a concurrent link won). */
+    @Scoped
+    @Query("UPDATE agents a SET user_id = :userId, creci = COALESCE(:creci, creci), active = true, updated_at = now() "
+            + "WHERE a.id = :id AND a.user_id IS NULL AND " + SCOPE)
+    int link(RowScope scope, UUID id, UUID userId, @Nullable String creci);
+
     /** Whether the user belongs to the company (an agent may only be linked to a user of its company). */
     @Scoped
     @Query("SELECT EXISTS (SELECT 1 FROM user_companies uc WHERE uc.user_id = :userId AND uc.company_id = :companyId "

@@ -19,5 +19,8 @@ public record CreateUserRequest(
         @NotNull @Size(min = 8, max = 72) @FitsBcrypt String password,
         @NotEmpty @Size(max = 9) List<@NotBlank String> profiles,
         @NotEmpty @Size(max = 50) List<@NotNull UUID> companyIds,
-        @Nullable @Pattern(regexp = "pt-BR|en") String locale) {
+        @Nullable @Pattern(regexp = "pt-BR|en") String locale,
+        // for the agent record of an agent or prospector (UserAgentLink); validated as POST /agents validates them
+        @Nullable @Pattern(regexp = "\\d{11}") String cpf,
+        @Nullable @Size(max = 40) String creci) {
 }

@@ -16,5 +16,8 @@ public record UpdateUserRequest(@Nullable @Size(min = 1, max = 200) String name,
                                 @Nullable @Size(min = 1, max = 9) List<@NotBlank String> profiles,
                                 @Nullable @Size(min = 1, max = 50) List<@NotNull UUID> companyIds,
                                 @Nullable Boolean active,
-                                @Nullable @Pattern(regexp = "pt-BR|en") String locale) {
+                                @Nullable @Pattern(regexp = "pt-BR|en") String locale,
+                                // the user's agent records in the caller's companies (UserAgentLink), as PATCH /agents validates them
+                                @Nullable @Pattern(regexp = "\\d{11}") String cpf,
+                                @Nullable @Size(max = 40) String creci) {
 }

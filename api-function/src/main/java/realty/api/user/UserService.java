@@ -45,19 +45,22 @@ public class UserService {
     private final EventfulTransaction writes;
     private final PasswordHasher hasher;
     private final UserRepository users;
+    private final UserAgentLink agentLink;
 
     public UserService(ApplicationEventPublisher<UserBeforeCreate> beforeCreate, ApplicationEventPublisher<UserBeforeUpdate> beforeUpdate,
-                       EventfulTransaction writes, PasswordHasher hasher, UserRepository users) {
+                       EventfulTransaction writes, PasswordHasher hasher, UserRepository users, UserAgentLink agentLink) {
         this.beforeCreate = beforeCreate;
         this.beforeUpdate = beforeUpdate;
         this.writes = writes;
         this.hasher = hasher;
         this.users = users;
+        this.agentLink = agentLink;
     }
 
     public UserView create(Caller caller, CreateUserRequest request, RequestInfo info) {
         Set<Profile> profiles = parseProfiles(request.profiles());
         Set<UUID> companies = new TreeSet<>(request.companyIds());
+        UserAgentLink.requireAgentProfileFor(profiles, request.cpf(), request.creci());
         // Sync observers run before anything is written; one that throws aborts the whole operation.
         beforeCreate.publishEvent(new UserBeforeCreate(caller, request.email(), profiles, companies));
         String hash = hasher.hash(request.password());
@@ -67,6 +70,7 @@ public class UserService {
         EventfulTransaction.Committed<UserView> committed = writes.execute(c -> {
             requireCompaniesExist(companies);
             insertUser(id, request, hash, locale, caller, profiles, companies);
+            agentLink.created(caller, id, request.name().trim(), profiles, companies, request.cpf(), request.creci());
             UserView view = users.find(RowScope.system(), id).map(UserService::view).orElseThrow();
             UserCreated payload = new UserCreated(id, view.email(), view.name(), locale, view.profiles(), view.companyIds());
             EventEnvelope created = EventEnvelope.create(EventType.USER_CREATED, companies.iterator().next(),
@@ -98,10 +102,11 @@ public class UserService {
      */
     public UserView update(Caller caller, UUID id, UpdateUserRequest request, RequestInfo info) {
         boolean self = id.equals(caller.userId());
-        boolean authority = request.profiles() != null || request.companyIds() != null || request.active() != null;
+        boolean agentRecord = request.cpf() != null || request.creci() != null;
+        boolean authority = request.profiles() != null || request.companyIds() != null || request.active() != null || agentRecord;
         if (!self || authority) {
             Access.require(caller, USER, request.active() != null && request.profiles() == null && request.companyIds() == null
-                    ? DEACTIVATE : UPDATE);
+                    && !agentRecord ? DEACTIVATE : UPDATE);
         }
         UserView before = users.find(RowScope.of(caller), id).map(UserService::view)
                 .orElseThrow(() -> ProblemException.notFound("user"));
@@ -110,6 +115,7 @@ public class UserService {
         Set<UUID> companiesBefore = new TreeSet<>(before.companyIds());
         Set<UUID> companiesAfter = request.companyIds() == null ? companiesBefore : new TreeSet<>(request.companyIds());
         boolean activeAfter = request.active() == null ? before.active() : request.active();
+        UserAgentLink.requireAgentProfileFor(profilesAfter, request.cpf(), request.creci());
         beforeUpdate.publishEvent(new UserBeforeUpdate(caller, id, profilesBefore, profilesAfter, companiesBefore, companiesAfter,
                 before.active(), activeAfter));
 
@@ -119,7 +125,7 @@ public class UserService {
                 change(before.profiles(), request.profiles() == null ? null : codes(profilesAfter)),
                 change(sortedIds(before.companyIds()), request.companyIds() == null ? null : sortedIds(companiesAfter)),
                 change(before.active(), request.active()));
-        if (diff.isEmpty()) {
+        if (diff.isEmpty() && !agentRecord) {
             return before.withEvents(List.of());
         }
         Set<UUID> involved = new TreeSet<>(companiesBefore);
@@ -133,6 +139,13 @@ public class UserService {
             applyUpdate(id, request, profilesAfter, companiesAfter, activeAfter);
             requireActiveOwners(involved);
             UserView after = users.find(RowScope.system(), id).map(UserService::view).orElseThrow();
+            if (request.profiles() != null || request.companyIds() != null || agentRecord) {
+                agentLink.updated(caller, id, after.name(), profilesBefore, profilesAfter, companiesBefore, companiesAfter,
+                        request.cpf(), request.creci());
+            }
+            if (diff.isEmpty()) {
+                return new EventfulTransaction.Result<>(after, List.<EventEnvelope>of()); // only the agent record changed
+            }
             UserUpdated payload = new UserUpdated(id, diff);
             EventEnvelope updated = EventEnvelope.create(EventType.USER_UPDATED, companiesAfter.iterator().next(),
                     actor(caller, info), info.requestId(), null, new AggregateRef("user", id.toString()), payload);

@@ -40,8 +40,9 @@ final class SaleTestSystem extends TestSystem {
 
     UUID agent(UUID company, UUID userId) throws Exception {
         UUID id = UUID.randomUUID();
-        execute("INSERT INTO agents (id, company_id, user_id, name) VALUES (?, ?, ?, ?)", id, company, userId, "Agent " + id);
-        return id;
+        // a user with the agent or prospector profile has had a record since their creation (UserAgentLink): take it
+        return (UUID) column("INSERT INTO agents (id, company_id, user_id, name) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (company_id, user_id) DO UPDATE SET name = EXCLUDED.name RETURNING id", id, company, userId, "Agent " + id).get(0);
     }
 
     UUID property(UUID company, UUID agentId, UUID prospectorId) throws Exception {
