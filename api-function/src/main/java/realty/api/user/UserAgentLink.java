@@ -104,6 +104,9 @@ public class UserAgentLink {
                 throw cpfTaken(company);
             }
         }
+        if (own.isPresent() && !activate && cpf == null && creci == null) {
+            return; // kept: nothing to change
+        }
         try {
             if (own.isPresent()) {
                 agents.update(scope, own.get().id(), null, cpf, creci, activate ? Boolean.TRUE : null);
