@@ -32,7 +32,7 @@ public class InvitationTokens {
         // Checked on use, not at start-up: functions that never invite should not need the secret to start.
         if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < 32) {
             throw new IllegalStateException("no invitation secret of at least 32 bytes: set INVITATION_SECRET_ARN (AWS) "
-                    + "or INVITATION_SECRET (realty.invitations.secret)");
+                    + "or REALTY_INVITATIONS_SECRET (realty.invitations.secret)");
         }
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
