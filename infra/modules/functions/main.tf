@@ -36,20 +36,22 @@ locals {
   api_env = merge(local.common_env, {
     JWT_SECRET_ARN            = var.jwt_secret_arn
     PLATFORM_ADMIN_SECRET_ARN = var.platform_admin_secret_arn
+    INVITATION_SECRET_ARN     = var.invitation_secret_arn
     BCRYPT_COST               = tostring(var.bcrypt_cost)
     # Queue health and dead letters read the broker's management HTTP API (same credentials as AMQP).
     RABBITMQ_MANAGEMENT_URI = var.rabbitmq_management_uri
   })
 
   notification_env = merge(local.common_env, {
-    SMTP_HOST       = var.smtp_host
-    SMTP_PORT       = tostring(var.smtp_port)
-    SMTP_SECRET_ARN = var.smtp_secret_arn
-    MAIL_FROM       = var.mail_from
+    SMTP_HOST             = var.smtp_host
+    SMTP_PORT             = tostring(var.smtp_port)
+    SMTP_SECRET_ARN       = var.smtp_secret_arn
+    INVITATION_SECRET_ARN = var.invitation_secret_arn
+    MAIL_FROM             = var.mail_from
   })
 
   api_jar          = "api-function/target/api-function-lambda.jar"
-  api_secret_arns  = [var.db_secret_arn, var.broker_secret_arn, var.jwt_secret_arn, var.platform_admin_secret_arn]
+  api_secret_arns  = [var.db_secret_arn, var.broker_secret_arn, var.jwt_secret_arn, var.platform_admin_secret_arn, var.invitation_secret_arn]
   base_secret_arns = [var.db_secret_arn, var.broker_secret_arn]
 
   functions = {
@@ -117,7 +119,7 @@ locals {
       reserved_concurrency = lookup(var.reserved_concurrency, "notification", -1)
       snap_start           = false
       environment          = local.notification_env
-      secret_arns          = [var.db_secret_arn, var.broker_secret_arn, var.smtp_secret_arn]
+      secret_arns          = [var.db_secret_arn, var.broker_secret_arn, var.smtp_secret_arn, var.invitation_secret_arn]
     }
   }
 }

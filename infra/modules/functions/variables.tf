@@ -128,6 +128,11 @@ variable "platform_admin_secret_arn" {
   type        = string
 }
 
+variable "invitation_secret_arn" {
+  description = "INVITATION_SECRET_ARN: secret with the key invitation links are derived with (api functions and notification)."
+  type        = string
+}
+
 variable "smtp_host" {
   description = "SMTP_HOST of the notification function, e.g. email-smtp.sa-east-1.amazonaws.com."
   type        = string

@@ -137,6 +137,7 @@ module "functions" {
   broker_secret_arn         = local.broker_secret_arn
   jwt_secret_arn            = module.secrets.jwt_secret_arn
   platform_admin_secret_arn = module.secrets.platform_admin_secret_arn
+  invitation_secret_arn     = module.secrets.invitation_secret_arn
   smtp_host                 = var.smtp_host
   smtp_port                 = var.smtp_port
   smtp_secret_arn           = module.secrets.smtp_secret_arn

@@ -55,6 +55,7 @@ output "secret_arns" {
     broker         = local.broker_secret_arn
     jwt            = module.secrets.jwt_secret_arn
     platform_admin = module.secrets.platform_admin_secret_arn
+    invitations    = module.secrets.invitation_secret_arn
     smtp           = module.secrets.smtp_secret_arn
   }
 }

@@ -21,6 +21,26 @@ resource "aws_secretsmanager_secret_version" "jwt" {
   })
 }
 
+# HMAC key invitation links are derived with (docs/accounts.md): the API and the notification
+# function read it. Replacing it voids every open invitation link.
+resource "random_password" "invitation_key" {
+  length  = 64
+  special = false
+}
+
+resource "aws_secretsmanager_secret" "invitations" {
+  name                    = "${var.name}/invitations"
+  description             = "Invitation link key of ${var.name}: {\"key\": ...}"
+  recovery_window_in_days = var.recovery_window_in_days
+}
+
+resource "aws_secretsmanager_secret_version" "invitations" {
+  secret_id = aws_secretsmanager_secret.invitations.id
+  secret_string = jsonencode({
+    key = random_password.invitation_key.result
+  })
+}
+
 resource "random_password" "platform_admin" {
   length  = 24
   special = false

@@ -12,3 +12,8 @@ output "smtp_secret_arn" {
   description = "ARN of the SMTP credentials secret."
   value       = aws_secretsmanager_secret_version.smtp.arn
 }
+
+output "invitation_secret_arn" {
+  description = "ARN of the invitation link key secret."
+  value       = aws_secretsmanager_secret_version.invitations.arn
+}

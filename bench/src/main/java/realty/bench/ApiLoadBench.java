@@ -57,13 +57,12 @@ final class ApiLoadBench {
     }
 
     /** Closed loop, one request at a time: the service time of one request when nothing queues. */
-    LoadResult sequential(Api api, String[] tenant, int n, String tag) {
+    LoadResult sequential(Api api, String[] tenant, int n, String tag, boolean invited) {
         Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         Map<Integer, Long> statuses = new TreeMap<>();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            String body = "{\"email\":\"" + tag + "-" + i + "-" + System.nanoTime() % 100000 + "@bench.realty.dev\",\"name\":\"Bench user "
-                    + i + "\",\"password\":\"a-long-password\",\"profiles\":[\"agent\"],\"companyIds\":[\"" + tenant[0] + "\"]}";
+            String body = userBody(tag, i, tenant, invited);
             long t = System.nanoTime();
             int status = api.raw("POST", "/api/v1/users", tenant[1], body, tag + "-" + i).status();
             h.recordValue((System.nanoTime() - t) / 1000);
@@ -74,7 +73,17 @@ final class ApiLoadBench {
     }
 
 
-    /** P1 at the low bcrypt cost, and P2 from the same requests. */
+    /**
+     * The body of one {@code POST /users}: with a password (validator + bcrypt + insert + outbox +
+     * publish), or without one, the invitation path of targets.md P1 (no hashing in the request; the
+     * invitation row and its token's SHA-256 instead).
+     */
+    private static String userBody(String tag, int i, String[] tenant, boolean invited) {
+        return "{\"email\":\"" + tag + "-" + i + "-" + System.nanoTime() % 100000 + "@bench.realty.dev\",\"name\":\"Bench user " + i
+                + (invited ? "" : "\",\"password\":\"a-long-password") + "\",\"profiles\":[\"agent\"],\"companyIds\":[\"" + tenant[0] + "\"]}";
+    }
+
+    /** P1 at the low bcrypt cost and on the invitation path, and P2 from the password path's requests. */
     private void lowCost() throws Exception {
         String url = infra.createDatabase("bench_p1");
         String vhost = infra.createVhost("bench-p1");
@@ -84,20 +93,30 @@ final class ApiLoadBench {
         List<Double> lag99 = new ArrayList<>();
         List<Double> alone50 = new ArrayList<>();
         List<Double> alone99 = new ArrayList<>();
+        List<Double> invited50 = new ArrayList<>();
+        List<Double> invited99 = new ArrayList<>();
+        List<Double> invitedAlone50 = new ArrayList<>();
+        List<Double> invitedAlone99 = new ArrayList<>();
+        double invitedServiceP50;
         try (LocalSystem system = infra.startSystem(url, vhost, infra.rabbit.port(), true, 100, Duration.ofMillis(20),
                 Map.of("realty.security.bcrypt-cost", options.lowCost))) {
             Api api = new Api(system.api(), system.apiContext().getBean(JsonMapper.class));
             String[] tenant = api.tenant("Bench P1");
             int beansBefore = system.apiContext().getAllBeanDefinitions().size();
-            LoadResult warm = load(api, tenant, options.rate, options.p1WarmupSeconds, "p1warm");
+            LoadResult warm = load(api, tenant, options.rate, options.p1WarmupSeconds, "p1warm", false);
             report.detail("P1 warm-up (bcrypt cost " + options.lowCost + "): " + describe(warm));
-            LoadResult seq = sequential(api, tenant, 300, "p1seq");
+            report.detail("P1 invitation path warm-up: " + describe(load(api, tenant, options.rate,
+                    Math.min(3, options.p1WarmupSeconds), "p1iwarm", true)));
+            LoadResult invitedSeq = sequential(api, tenant, 300, "p1iseq", true);
+            invitedServiceP50 = invitedSeq.p(50);
+            report.detail("P1 invitation path, one request at a time: " + describe(invitedSeq));
+            LoadResult seq = sequential(api, tenant, 300, "p1seq", false);
             serviceP50 = seq.p(50);
             report.detail("P1 one request at a time (bcrypt cost " + options.lowCost + "): " + describe(seq));
             report.detail("API context bean definitions: " + beansBefore + " before the warm-up, "
                     + system.apiContext().getAllBeanDefinitions().size() + " after " + (warm.statuses().values().stream().mapToLong(Long::longValue).sum() + 300) + " requests");
             for (int rep = 1; rep <= options.reps; rep++) {
-                LoadResult r = load(api, tenant, options.rate, options.p1Seconds, "p1r" + rep);
+                LoadResult r = load(api, tenant, options.rate, options.p1Seconds, "p1r" + rep, false);
                 p50.add(r.p(50));
                 p99.add(r.p(99));
                 report.detail("P1 rep " + rep + " (bcrypt cost " + options.lowCost + "): " + describe(r));
@@ -110,14 +129,26 @@ final class ApiLoadBench {
                             + " over " + lag.getTotalCount() + " events");
                 }
             }
+            for (int rep = 1; rep <= options.reps; rep++) {
+                LoadResult r = load(api, tenant, options.rate, options.p1Seconds, "p1i" + rep, true);
+                invited50.add(r.p(50));
+                invited99.add(r.p(99));
+                report.detail("P1 invitation path rep " + rep + " (no password, an invitation mail per user): " + describe(r));
+            }
             // The same API with the queue functions stopped: in Lambda they run on other instances, here
             // they share the 2 cores with the API (audit rows, welcome e-mails to the embedded SMTP server).
             system.stopEventSources();
             for (int rep = 1; rep <= options.reps; rep++) {
-                LoadResult r = load(api, tenant, options.rate, options.p1Seconds, "p1a" + rep);
+                LoadResult r = load(api, tenant, options.rate, options.p1Seconds, "p1a" + rep, false);
                 alone50.add(r.p(50));
                 alone99.add(r.p(99));
                 report.detail("P1 API alone rep " + rep + " (bcrypt cost " + options.lowCost + ", queue functions stopped): " + describe(r));
+            }
+            for (int rep = 1; rep <= options.reps; rep++) {
+                LoadResult r = load(api, tenant, options.rate, options.p1Seconds, "p1ia" + rep, true);
+                invitedAlone50.add(r.p(50));
+                invitedAlone99.add(r.p(99));
+                report.detail("P1 invitation path, API alone rep " + rep + " (queue functions stopped): " + describe(r));
             }
         } finally {
             infra.deleteVhost(vhost);
@@ -132,6 +163,19 @@ final class ApiLoadBench {
                         + Stats.ms(base.oneInFlightConfirmP50Ms),
                 "service time one at a time p50 " + Stats.ms(serviceP50) + "; reps p50 " + Stats.list(p50) + " ms; p99 "
                         + Stats.list(p99) + " ms");
+        double i50 = Stats.median(invited50);
+        double i99 = Stats.median(invited99);
+        report.row("P1", "POST /users on the invitation path (no password, no bcrypt), " + Stats.num(options.rate)
+                        + " req/s open loop, queue functions running", "p50 " + Stats.ms(i50) + ", p99 " + Stats.ms(i99),
+                "p50 ≤ 5 ms, p99 ≤ 25 ms", Report.worst(Report.atMost(i50, 5), Report.atMost(i99, 25)),
+                "password path at cost " + options.lowCost + ": p50 " + Stats.ms(m50) + ", p99 " + Stats.ms(m99),
+                "service time one at a time p50 " + Stats.ms(invitedServiceP50) + "; reps p50 " + Stats.list(invited50)
+                        + " ms; p99 " + Stats.list(invited99) + " ms");
+        double ia50 = Stats.median(invitedAlone50);
+        double ia99 = Stats.median(invitedAlone99);
+        report.row("P1", "same invitation path, API alone (queue functions stopped)", "p50 " + Stats.ms(ia50) + ", p99 " + Stats.ms(ia99),
+                "p50 ≤ 5 ms, p99 ≤ 25 ms", Report.worst(Report.atMost(ia50, 5), Report.atMost(ia99, 25)), "",
+                "reps p50 " + Stats.list(invitedAlone50) + " ms; p99 " + Stats.list(invitedAlone99) + " ms");
         double a50 = Stats.median(alone50);
         double a99 = Stats.median(alone99);
         report.row("P1", "same, API alone (queue functions stopped, as on its own Lambda instance)",
@@ -166,10 +210,10 @@ final class ApiLoadBench {
             double oneHash = Stats.median(hashMs.subList(2, hashMs.size()));
             report.detail("bcrypt cost " + options.prodCost + ": one hash takes " + Stats.ms(oneHash) + " on one core here; "
                     + "2 cores sustain at most ~" + Stats.num(2000 / oneHash) + " user creations/s");
-            load(api, tenant, options.p1ProdCostSustainedRate, Math.min(3, options.p1ProdCostSustainedSeconds), "p1pwarm");
-            LoadResult sustained = load(api, tenant, options.p1ProdCostSustainedRate, options.p1ProdCostSustainedSeconds, "p1psus");
+            load(api, tenant, options.p1ProdCostSustainedRate, Math.min(3, options.p1ProdCostSustainedSeconds), "p1pwarm", false);
+            LoadResult sustained = load(api, tenant, options.p1ProdCostSustainedRate, options.p1ProdCostSustainedSeconds, "p1psus", false);
             report.detail("P1 at bcrypt cost " + options.prodCost + ", " + Stats.num(options.p1ProdCostSustainedRate) + " req/s: " + describe(sustained));
-            LoadResult target = load(api, tenant, options.rate, options.p1ProdCostSeconds, "p1ptgt");
+            LoadResult target = load(api, tenant, options.rate, options.p1ProdCostSeconds, "p1ptgt", false);
             report.detail("P1 at bcrypt cost " + options.prodCost + ", " + Stats.num(options.rate) + " req/s for "
                     + options.p1ProdCostSeconds + " s: " + describe(target));
             report.row("P1", "POST /users, bcrypt cost " + options.prodCost + " (production), " + Stats.num(options.rate)
@@ -196,12 +240,11 @@ final class ApiLoadBench {
     }
 
     /** Open-loop load: request i is due at start + i/rate; latency = completion − due time. */
-    LoadResult load(Api api, String[] tenant, double rate, int seconds, String tag) throws Exception {
+    LoadResult load(Api api, String[] tenant, double rate, int seconds, String tag, boolean invited) throws Exception {
         int n = (int) Math.round(rate * seconds);
         String[] bodies = new String[n];
         for (int i = 0; i < n; i++) {
-            bodies[i] = "{\"email\":\"" + tag + "-" + i + "-" + System.nanoTime() % 100000 + "@bench.realty.dev\",\"name\":\"Bench user " + i
-                    + "\",\"password\":\"a-long-password\",\"profiles\":[\"agent\"],\"companyIds\":[\"" + tenant[0] + "\"]}";
+            bodies[i] = userBody(tag, i, tenant, invited);
         }
         ConcurrentHistogram histogram = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
         Map<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentHashMap<>();

@@ -12,6 +12,7 @@ import realty.api.ApiFunction;
 import realty.core.broker.BrokerUnavailableException;
 import realty.core.config.FunctionContexts;
 import realty.core.consumer.QueueFunction;
+import realty.core.invitation.InvitationTokens;
 import realty.core.topology.Topology;
 import realty.core.topology.TopologyDeclarer;
 import realty.core.topology.WorkQueue;
@@ -133,6 +134,8 @@ public final class LocalSystem implements AutoCloseable {
         p.put("realty.broker.virtual-host", s.virtualHost());
         p.put("realty.broker.username", s.amqpUsername());
         p.put("realty.broker.password", s.amqpPassword());
+        // The API and the notification function derive invitation tokens with one secret; locally, from the JWT key.
+        p.putIfAbsent("realty.invitations.secret", InvitationTokens.hash("invitations:" + s.jwtSecret()));
         return p;
     }
 

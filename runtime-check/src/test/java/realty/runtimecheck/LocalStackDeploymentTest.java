@@ -101,6 +101,7 @@ class LocalStackDeploymentTest {
                 case "broker" -> "broker_secret_arn";
                 case "jwt" -> "jwt_secret_arn";
                 case "platform-admin" -> "platform_admin_secret_arn";
+                case "invitations" -> "invitation_secret_arn";
                 default -> "smtp_secret_arn";
             };
             tokens.put("var." + variable, arns.get(which));

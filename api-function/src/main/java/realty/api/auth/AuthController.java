@@ -1,6 +1,5 @@
 package realty.api.auth;
 
-import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -10,7 +9,6 @@ import io.micronaut.security.authentication.AuthenticationResponse;
 import io.micronaut.security.authentication.Authenticator;
 import io.micronaut.security.authentication.UsernamePasswordCredentials;
 import io.micronaut.security.rules.SecurityRule;
-import io.micronaut.security.token.generator.TokenGenerator;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -29,14 +27,11 @@ import realty.api.web.ProblemException;
 @Secured(SecurityRule.IS_ANONYMOUS)
 public class AuthController {
     private final Authenticator<HttpRequest<?>> authenticator;
-    private final TokenGenerator tokens;
-    private final int ttlSeconds;
+    private final AccessTokens tokens;
 
-    public AuthController(Authenticator<HttpRequest<?>> authenticator, TokenGenerator tokens,
-                          @Value("${realty.security.token-ttl-seconds:3600}") int ttlSeconds) {
+    public AuthController(Authenticator<HttpRequest<?>> authenticator, AccessTokens tokens) {
         this.authenticator = authenticator;
         this.tokens = tokens;
-        this.ttlSeconds = ttlSeconds;
     }
 
     @Serdeable
@@ -56,8 +51,6 @@ public class AuthController {
             // one answer for unknown, wrong and deactivated: the reason stays on the server
             throw ProblemException.unauthorized("bad credentials");
         }
-        String token = tokens.generateToken(response.getAuthentication().get(), ttlSeconds)
-                .orElseThrow(() -> new IllegalStateException("token generation is not configured"));
-        return new TokenResponse(token, "Bearer", ttlSeconds);
+        return tokens.issue(response.getAuthentication().get());
     }
 }

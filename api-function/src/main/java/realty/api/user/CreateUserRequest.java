@@ -16,7 +16,8 @@ import java.util.UUID;
 public record CreateUserRequest(
         @NotBlank @Email @Size(max = 254) String email,
         @NotBlank @Size(max = 200) String name,
-        @NotNull @Size(min = 8, max = 72) @FitsBcrypt String password,
+        // Optional: without it the user is invited by e-mail (docs/accounts.md); with it, PasswordPolicy applies.
+        @Nullable @Size(max = 72) @FitsBcrypt String password,
         @NotEmpty @Size(max = 9) List<@NotBlank String> profiles,
         @NotEmpty @Size(max = 50) List<@NotNull UUID> companyIds,
         @Nullable @Pattern(regexp = "pt-BR|en") String locale,

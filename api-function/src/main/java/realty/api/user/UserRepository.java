@@ -55,7 +55,7 @@ public interface UserRepository extends GenericRepository<UserRepository.User, U
 
     @Query("INSERT INTO users (id, email, name, password_hash, locale, created_by) "
             + "VALUES (:id, :email, :name, :passwordHash, :locale, :createdBy)")
-    void insert(UUID id, String email, String name, String passwordHash, String locale, String createdBy);
+    void insert(UUID id, String email, String name, @Nullable String passwordHash, String locale, String createdBy);
 
     @Query("UPDATE users SET name = COALESCE(CAST(:name AS text), name), locale = COALESCE(CAST(:locale AS text), locale), "
             + "active = :active, updated_at = now() WHERE id = :id")

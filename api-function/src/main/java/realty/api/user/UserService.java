@@ -4,6 +4,8 @@ import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.data.exceptions.DataAccessException;
 import jakarta.inject.Singleton;
 import io.micronaut.http.HttpStatus;
+import realty.api.auth.PasswordPolicy;
+import realty.api.invitation.InvitationService;
 import realty.api.security.Access;
 import realty.api.web.Page;
 import realty.api.web.PageRequest;
@@ -46,15 +48,20 @@ public class UserService {
     private final PasswordHasher hasher;
     private final UserRepository users;
     private final UserAgentLink agentLink;
+    private final PasswordPolicy policy;
+    private final InvitationService invitations;
 
     public UserService(ApplicationEventPublisher<UserBeforeCreate> beforeCreate, ApplicationEventPublisher<UserBeforeUpdate> beforeUpdate,
-                       EventfulTransaction writes, PasswordHasher hasher, UserRepository users, UserAgentLink agentLink) {
+                       EventfulTransaction writes, PasswordHasher hasher, UserRepository users, UserAgentLink agentLink,
+                       PasswordPolicy policy, InvitationService invitations) {
         this.beforeCreate = beforeCreate;
         this.beforeUpdate = beforeUpdate;
         this.writes = writes;
         this.hasher = hasher;
         this.users = users;
         this.agentLink = agentLink;
+        this.policy = policy;
+        this.invitations = invitations;
     }
 
     public UserView create(Caller caller, CreateUserRequest request, RequestInfo info) {
@@ -63,16 +70,24 @@ public class UserService {
         UserAgentLink.requireAgentProfileFor(profiles, request.cpf(), request.creci());
         // Sync observers run before anything is written; one that throws aborts the whole operation.
         beforeCreate.publishEvent(new UserBeforeCreate(caller, request.email(), profiles, companies));
-        String hash = hasher.hash(request.password());
+        // No password: the user is invited and sets one through the link (no bcrypt in this request).
+        String hash = null;
+        if (request.password() != null) {
+            policy.check(request.email(), request.password());
+            hash = hasher.hash(request.password());
+        }
+        String passwordHash = hash;
         UUID id = UUID.randomUUID();
         String locale = request.locale() == null ? "pt-BR" : request.locale();
 
         EventfulTransaction.Committed<UserView> committed = writes.execute(c -> {
             requireCompaniesExist(companies);
-            insertUser(id, request, hash, locale, caller, profiles, companies);
+            insertUser(id, request, passwordHash, locale, caller, profiles, companies);
             agentLink.created(caller, id, request.name().trim(), profiles, companies, request.cpf(), request.creci());
+            InvitationService.Issued invitation = passwordHash == null ? invitations.open(id, caller.actorId()) : null;
             UserView view = users.find(RowScope.system(), id).map(UserService::view).orElseThrow();
-            UserCreated payload = new UserCreated(id, view.email(), view.name(), locale, view.profiles(), view.companyIds());
+            UserCreated payload = new UserCreated(id, view.email(), view.name(), locale, view.profiles(), view.companyIds(),
+                    invitation == null ? null : invitation.id(), invitation == null ? null : invitation.expiresAt());
             EventEnvelope created = EventEnvelope.create(EventType.USER_CREATED, companies.iterator().next(),
                     actor(caller, info), info.requestId(), null, new AggregateRef("user", id.toString()), payload);
             return new EventfulTransaction.Result<>(view, List.of(created));

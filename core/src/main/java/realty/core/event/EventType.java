@@ -13,6 +13,8 @@ import realty.core.event.payload.SaleCancelled;
 import realty.core.event.payload.SaleCompleted;
 import realty.core.event.payload.SecurityAccessDenied;
 import realty.core.event.payload.UserCreated;
+import realty.core.event.payload.UserInvitationAccepted;
+import realty.core.event.payload.UserInvited;
 import realty.core.event.payload.UserUpdated;
 
 import java.util.Arrays;
@@ -29,6 +31,8 @@ import java.util.stream.Collectors;
 public enum EventType {
     USER_CREATED("user.created", 1, 5, Map.of(1, UserCreated.class)),
     USER_UPDATED("user.updated", 1, 5, Map.of(1, UserUpdated.class)),
+    USER_INVITED("user.invited", 1, 5, Map.of(1, UserInvited.class)),
+    USER_INVITATION_ACCEPTED("user.invitation.accepted", 1, 5, Map.of(1, UserInvitationAccepted.class)),
     PROPERTY_CREATED("property.created", 1, 5, Map.of(1, PropertyCreated.class)),
     PROPERTY_UPDATED("property.updated", 1, 5, Map.of(1, PropertyUpdated.class)),
     PROPERTY_ASSIGNMENT_CHANGED("property.assignment.changed", 1, 5, Map.of(1, PropertyAssignmentChanged.class)),

@@ -19,6 +19,8 @@ import static realty.core.event.EventType.SALE_CANCELLED;
 import static realty.core.event.EventType.SALE_COMPLETED;
 import static realty.core.event.EventType.SECURITY_ACCESS_DENIED;
 import static realty.core.event.EventType.USER_CREATED;
+import static realty.core.event.EventType.USER_INVITATION_ACCEPTED;
+import static realty.core.event.EventType.USER_INVITED;
 import static realty.core.event.EventType.USER_UPDATED;
 
 /**
@@ -39,13 +41,13 @@ public final class Topology {
                     Set.of(COMMISSION_SPLIT_REQUESTED),
                     new RetryPolicy(3, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5)))),
             new WorkQueue("audit_events", AUDIT, 5, Duration.ofHours(24),
-                    Set.of(USER_CREATED, USER_UPDATED, PROPERTY_CREATED, PROPERTY_UPDATED, PROPERTY_ASSIGNMENT_CHANGED,
+                    Set.of(USER_CREATED, USER_UPDATED, USER_INVITED, USER_INVITATION_ACCEPTED, PROPERTY_CREATED, PROPERTY_UPDATED, PROPERTY_ASSIGNMENT_CHANGED,
                             PROPERTIES_IMPORTED, SECURITY_ACCESS_DENIED, SALE_COMPLETED, SALE_CANCELLED, COMMISSION_CALCULATED,
                             COMMISSION_PAID, COMMISSION_CANCELLED),
                     new RetryPolicy(5, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
                             Duration.ofSeconds(30), Duration.ofMinutes(2)))),
             new WorkQueue("notification_events", NOTIFICATION, 3, Duration.ofDays(7),
-                    Set.of(USER_CREATED, PROPERTY_ASSIGNMENT_CHANGED, PROPERTIES_IMPORTED, COMMISSION_CALCULATED, COMMISSION_PAID,
+                    Set.of(USER_CREATED, USER_INVITED, PROPERTY_ASSIGNMENT_CHANGED, PROPERTIES_IMPORTED, COMMISSION_CALCULATED, COMMISSION_PAID,
                             COMMISSION_CANCELLED),
                     new RetryPolicy(6, List.of(Duration.ofSeconds(5), Duration.ofSeconds(30),
                             Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30))))));

@@ -14,12 +14,17 @@ import realty.core.event.payload.EventPayload;
 import realty.core.event.payload.PropertiesImported;
 import realty.core.event.payload.PropertyAssignmentChanged;
 import realty.core.event.payload.UserCreated;
+import realty.core.event.payload.UserInvited;
+import realty.core.invitation.InvitationTokens;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.text.NumberFormat;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.LinkedHashMap;
@@ -35,7 +40,9 @@ import java.util.UUID;
  * Decides which mails an event causes: who receives them (spec/events.md §2) and with which text.
  *
  * <ul>
- *   <li>{@code user.created} → welcome, to the new user;</li>
+ *   <li>{@code user.created} → welcome, to the new user; the invitation instead when it carries one, and
+ *       {@code user.invited} (a re-sent invitation) → the invitation, with the link derived from the
+ *       invitation id ({@link InvitationTokens});</li>
  *   <li>{@code property.assignment.changed} → to the assigned agent's user;</li>
  *   <li>{@code properties.imported} → to the importer;</li>
  *   <li>{@code commission.calculated|paid|cancelled} → to each agent / prospector with a user account;
@@ -48,10 +55,12 @@ import java.util.UUID;
 public class MailComposer {
     private final Recipients recipients;
     private final MailTemplates templates;
+    private final InvitationTokens invitations;
 
-    public MailComposer(Recipients recipients, MailTemplates templates) {
+    public MailComposer(Recipients recipients, MailTemplates templates, InvitationTokens invitations) {
         this.recipients = recipients;
         this.templates = templates;
+        this.invitations = invitations;
     }
 
     public List<ComposedMail> compose(EventEnvelope event, Connection c) throws PermanentFailureException, SQLException {
@@ -62,6 +71,7 @@ public class MailComposer {
         String company = recipients.companyName(c, event.companyId()).orElse("Realty");
         return switch (type) {
             case USER_CREATED -> welcome(event, payload(event, UserCreated.class), company, c);
+            case USER_INVITED -> invited(event, payload(event, UserInvited.class), company, c);
             case PROPERTY_ASSIGNMENT_CHANGED -> assignment(event, payload(event, PropertyAssignmentChanged.class), company, c);
             case PROPERTIES_IMPORTED -> imported(event, payload(event, PropertiesImported.class), company, c);
             case COMMISSION_CALCULATED -> calculated(event, payload(event, CommissionCalculated.class), company, c);
@@ -79,18 +89,48 @@ public class MailComposer {
 
     private List<ComposedMail> welcome(EventEnvelope e, UserCreated p, String company, Connection c)
             throws PermanentFailureException, SQLException {
-        List<Recipient> found = p.userId() == null ? List.of() : recipients.users(c, e.companyId(), List.of(p.userId()));
-        Recipient to;
-        if (!found.isEmpty()) {
-            to = found.get(0);
-        } else {
-            // Not (or no longer) an active member of the company in the database: the event's own data.
-            if (p.email() == null || p.email().isBlank()) {
-                throw missing(e, "userId of an active user", "email");
-            }
-            to = new Recipient(p.userId(), p.email(), p.name() != null ? p.name() : p.email(), MailLocale.of(p.locale()));
+        Recipient to = newUser(e, p.userId(), p.email(), p.name(), p.locale(), c);
+        if (p.invitationId() != null) {
+            return List.of(invitation(e, to, p.invitationId(), p.invitationExpiresAt(), company));
         }
         return List.of(render(e, MailTemplate.WELCOME, to, Map.of("company", company, "email", to.email())));
+    }
+
+    private List<ComposedMail> invited(EventEnvelope e, UserInvited p, String company, Connection c)
+            throws PermanentFailureException, SQLException {
+        if (p.invitationId() == null) {
+            throw missing(e, "invitationId");
+        }
+        return List.of(invitation(e, newUser(e, p.userId(), p.email(), p.name(), p.locale(), c), p.invitationId(), p.expiresAt(),
+                company));
+    }
+
+    /** The user a user.* event is about: as the database has them, else (no longer an active member) as the event says. */
+    private Recipient newUser(EventEnvelope e, @Nullable UUID userId, @Nullable String email, @Nullable String name,
+                              @Nullable String locale, Connection c) throws PermanentFailureException, SQLException {
+        List<Recipient> found = userId == null ? List.of() : recipients.users(c, e.companyId(), List.of(userId));
+        if (!found.isEmpty()) {
+            return found.get(0);
+        }
+        if (email == null || email.isBlank()) {
+            throw missing(e, "userId of an active user", "email");
+        }
+        return new Recipient(userId, email, name != null ? name : email, MailLocale.of(locale));
+    }
+
+    private ComposedMail invitation(EventEnvelope e, Recipient to, UUID invitationId, @Nullable Instant expiresAt, String company)
+            throws PermanentFailureException {
+        if (expiresAt == null) {
+            throw missing(e, "invitationExpiresAt", "expiresAt");
+        }
+        return render(e, MailTemplate.INVITATION, to, Map.of("company", company, "email", to.email(),
+                "link", invitations.link(invitationId), "expires", expires(expiresAt, to.locale())));
+    }
+
+    /** When a link stops working, in UTC, written the recipient's way. */
+    static String expires(Instant at, MailLocale locale) {
+        String pattern = locale == MailLocale.EN ? "MMMM d, yyyy, HH:mm 'UTC'" : "dd/MM/yyyy 'às' HH:mm 'UTC'";
+        return DateTimeFormatter.ofPattern(pattern, locale.locale()).withZone(ZoneOffset.UTC).format(at);
     }
 
     private List<ComposedMail> assignment(EventEnvelope e, PropertyAssignmentChanged p, String company, Connection c)

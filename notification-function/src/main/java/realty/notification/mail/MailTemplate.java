@@ -9,6 +9,7 @@ import java.util.List;
  */
 public enum MailTemplate {
     WELCOME("welcome", "name", "company", "email"),
+    INVITATION("invitation", "name", "company", "email", "link", "expires"),
     ASSIGNMENT_ADDED("assignment-added", "name", "company", "property", "responsibility"),
     ASSIGNMENT_REMOVED("assignment-removed", "name", "company", "property", "responsibility"),
     IMPORT_COMPLETED("import-completed", "name", "company", "count"),

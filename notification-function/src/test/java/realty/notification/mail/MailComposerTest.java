@@ -14,9 +14,13 @@ import realty.core.event.payload.EventPayload;
 import realty.core.event.payload.PropertiesImported;
 import realty.core.event.payload.PropertyAssignmentChanged;
 import realty.core.event.payload.UserCreated;
+import realty.core.event.payload.UserInvited;
+import realty.core.invitation.InvitationSettings;
+import realty.core.invitation.InvitationTokens;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,7 +40,15 @@ class MailComposerTest {
     private static final UUID PROSPECTOR = UUID.randomUUID();
     private static final UUID FINANCIAL = UUID.randomUUID();
     private final Directory directory = new Directory();
-    private final MailComposer composer = new MailComposer(directory, new MailTemplates());
+    private final InvitationTokens tokens = new InvitationTokens(invitationSettings());
+    private final MailComposer composer = new MailComposer(directory, new MailTemplates(), tokens);
+
+    private static InvitationSettings invitationSettings() {
+        InvitationSettings s = new InvitationSettings();
+        s.setSecret("a-test-invitation-secret-of-32-bytes-or-more");
+        s.setLinkBaseUrl("https://app.example/invitations");
+        return s;
+    }
 
     /** The company's people, as the database would answer. */
     static final class Directory extends Recipients {
@@ -103,6 +115,30 @@ class MailComposerTest {
         assertEquals("new@x.dev", mails.get(0).to());
         assertEquals(MailLocale.EN, mails.get(0).locale());
         assertEquals("Welcome to Demo Imóveis", mails.get(0).subject());
+    }
+
+    @Test
+    void userCreatedWithAnInvitationSendsTheInvitationWithTheLinkDerivedFromItsId() throws Exception {
+        UUID invitation = UUID.randomUUID();
+        List<ComposedMail> mails = compose(EventType.USER_CREATED, new UserCreated(UUID.randomUUID(), "new@x.dev", "Nova", "pt-BR",
+                List.of("agent"), List.of(COMPANY), invitation, Instant.parse("2026-12-01T21:30:00Z")));
+
+        assertEquals(1, mails.size());
+        assertEquals(MailTemplate.INVITATION, mails.get(0).template());
+        assertEquals("Você foi convidado(a) para a Demo Imóveis", mails.get(0).subject());
+        assertTrue(mails.get(0).body().contains("https://app.example/invitations/" + tokens.token(invitation) + "\n"), mails.get(0).body());
+        assertTrue(mails.get(0).body().contains("até 01/12/2026 às 21:30 UTC"), mails.get(0).body());
+    }
+
+    @Test
+    void aReSentInvitationGoesOutInEnglishWithTheNewLink() throws Exception {
+        UUID invitation = UUID.randomUUID();
+        List<ComposedMail> mails = compose(EventType.USER_INVITED, new UserInvited(UUID.randomUUID(), invitation,
+                Instant.parse("2026-12-01T21:30:00Z"), UUID.randomUUID(), "new@x.dev", "Nova", "en"));
+
+        assertEquals("You are invited to Demo Imóveis", mails.get(0).subject());
+        assertTrue(mails.get(0).body().contains(tokens.link(invitation)), mails.get(0).body());
+        assertTrue(mails.get(0).body().contains("until December 1, 2026, 21:30 UTC"), mails.get(0).body());
     }
 
     @Test

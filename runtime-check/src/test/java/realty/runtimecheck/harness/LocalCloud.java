@@ -89,6 +89,7 @@ public final class LocalCloud implements AutoCloseable {
         secret("jwt", Map.of("key", random(48)));
         secret("platform-admin", Map.of("username", ADMIN_USERNAME, "password", adminPassword));
         secret("smtp", Map.of("username", "smtp-user", "password", random(16)));
+        secret("invitations", Map.of("key", random(48)));
     }
 
     /**
@@ -146,6 +147,7 @@ public final class LocalCloud implements AutoCloseable {
         put(t, "smtp_host", "SmtpHost", "127.0.0.1");
         put(t, "smtp_port", "SmtpPort", String.valueOf(smtp.getSmtp().getPort()));
         put(t, "smtp_secret_arn", "SmtpSecretArn", secretArns.get("smtp"));
+        put(t, "invitation_secret_arn", "InvitationSecretArn", secretArns.get("invitations"));
         put(t, "mail_from", "MailFrom", "no-reply@runtime-check.realty.test");
         return t;
     }
@@ -160,7 +162,7 @@ public final class LocalCloud implements AutoCloseable {
         secretArns.put(which, platform.putSecret("realty-" + name + "/" + which, json));
     }
 
-    /** The secrets' names (database, broker, jwt, platform-admin, smtp) and JSON contents. */
+    /** The secrets' names (database, broker, jwt, platform-admin, smtp, invitations) and JSON contents. */
     public Map<String, Map<String, String>> secretValues() {
         return secretValues;
     }

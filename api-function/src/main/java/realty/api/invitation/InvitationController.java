@@ -1,0 +1,61 @@
+package realty.api.invitation;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import realty.api.auth.AuthController;
+import realty.api.security.RefusalAudit;
+import realty.api.web.ProblemException;
+import realty.api.web.RequestInfo;
+import realty.core.security.Caller;
+
+import java.util.UUID;
+
+/**
+ * {@code POST /api/v1/auth/invitations/{token}} (anyone holding the link) and
+ * {@code POST /api/v1/users/{id}/invitation} (re-send). A refused link is audited as
+ * {@code security.access_denied} with the token masked in the path.
+ */
+@Controller("/api/v1")
+public class InvitationController {
+    private final InvitationService invitations;
+    private final RefusalAudit refusals;
+
+    public InvitationController(InvitationService invitations, RefusalAudit refusals) {
+        this.invitations = invitations;
+        this.refusals = refusals;
+    }
+
+    @Serdeable
+    public record AcceptInvitation(@NotNull @Size(max = 200) String password) {
+    }
+
+    @Post("/auth/invitations/{token}")
+    @Secured(SecurityRule.IS_ANONYMOUS)
+    public AuthController.TokenResponse accept(@PathVariable String token, @Body @Valid AcceptInvitation body, HttpRequest<?> request) {
+        try {
+            return invitations.accept(token, body.password(), RequestInfo.of(request));
+        } catch (ProblemException e) {
+            // 404 is audited by the access-denied filter already; 410 is a refusal of a known link.
+            if (e.status().getCode() == 410) {
+                refusals.record(request, 410, e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    @Post("/users/{id}/invitation")
+    @Secured(SecurityRule.IS_AUTHENTICATED)
+    public HttpResponse<InvitationView> resend(Caller caller, @PathVariable UUID id, HttpRequest<?> request) {
+        return HttpResponse.created(invitations.resend(caller, id, RequestInfo.of(request)));
+    }
+}
