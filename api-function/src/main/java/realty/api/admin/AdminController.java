@@ -23,6 +23,7 @@ import java.util.List;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import realty.api.openapi.ApiErrors;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * The operator's API (platform admin only): queue health and the dead-letter queues. The page at
@@ -54,6 +55,8 @@ public class AdminController {
 
     /** A bulk replay: every dead letter of {@code queue} that the filter matches, up to {@code limit}. */
     @Serdeable
+    @Schema(example = """
+            {"queue": "commission_events", "eventType": "sale.created", "failureKind": "attempts-exhausted", "limit": 100}""")
     public record BulkReplay(String queue, @Nullable String eventType, @Nullable String failureKind,
                              @Nullable String failedFunction, @Nullable String errorContains, @Nullable Integer limit) {
     }

@@ -37,6 +37,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import realty.api.openapi.ApiErrors;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import static realty.api.security.PermissionMatrix.Action.CREATE;
 import static realty.api.security.PermissionMatrix.Action.DELETE;
@@ -59,12 +60,16 @@ public class AgentController {
     }
 
     @Serdeable
+    @Schema(example = """
+            {"companyId": "3b1f9c2d-5e6a-4f70-8c1d-9a2b3c4d5e6f", "name": "Ana Souza", "cpf": "12345678909", "creci": "CRECI-PR 12345"}""")
     public record CreateAgentRequest(@NotNull UUID companyId, @NotBlank @Size(max = 200) String name,
                                      @Nullable @Pattern(regexp = "\\d{11}") String cpf, @Nullable @Size(max = 40) String creci,
                                      @Nullable UUID userId) {
     }
 
     @Serdeable
+    @Schema(example = """
+            {"creci": "CRECI-PR 54321", "active": true}""")
     public record UpdateAgentRequest(@Nullable @Size(min = 1, max = 200) String name, @Nullable @Pattern(regexp = "\\d{11}") String cpf,
                                      @Nullable @Size(max = 40) String creci, @Nullable Boolean active) {
     }

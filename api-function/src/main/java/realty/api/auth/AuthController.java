@@ -49,6 +49,8 @@ public class AuthController {
     }
 
     @Serdeable
+    @Schema(example = """
+            {"username": "owner@agency.example", "password": "a-long-password"}""")
     public record LoginRequest(@NotBlank @Size(max = 254) String username, @NotBlank @Size(max = 200) String password) {
     }
 

@@ -40,8 +40,6 @@ public class CommissionRuleController {
             description = "Owner, director, manager, financial. `structure` `percentage` needs `percentage`, `fixed` needs `fixedAmount`; the rule applies to sales priced from `minTransactionValue` up to `maxTransactionValue` whose date is within `validFrom`..`validUntil`.")
     @ApiResponse(responseCode = "201", description = "The rule", useReturnTypeSchema = true)
     @ApiErrors.WithBody
-    @ApiErrors.Conflict
-    @ApiErrors.BusinessRule
     public HttpResponse<RuleView> create(Caller caller, @Body @Valid RuleRequests.Create body) {
         return HttpResponse.created(rules.create(caller, body));
     }
@@ -67,8 +65,6 @@ public class CommissionRuleController {
             description = "Fields left out keep their value; the version goes up by one.")
     @ApiErrors.WithBody
     @ApiErrors.NotFound
-    @ApiErrors.Conflict
-    @ApiErrors.BusinessRule
     public RuleView update(Caller caller, @PathVariable UUID id, @Body @Valid RuleRequests.Patch body) {
         return rules.update(caller, id, body);
     }

@@ -23,6 +23,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import realty.api.openapi.ApiErrors;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /** {@code POST /api/v1/companies}: the platform admin opens a new agency (tenant). */
 @Controller("/api/v1/companies")
@@ -37,6 +38,8 @@ public class CompanyController {
     }
 
     @Serdeable
+    @Schema(example = """
+            {"name": "Imobiliária Sol", "legalName": "Sol Negócios Imobiliários Ltda", "cnpj": "11.222.333/0001-81", "creci": "J-1234"}""")
     public record CreateCompanyRequest(@NotBlank @Size(max = 200) String name, @Nullable @Size(max = 200) String legalName,
                                        @Nullable @Size(max = 18) String cnpj, @Nullable @Size(max = 40) String creci) {
     }

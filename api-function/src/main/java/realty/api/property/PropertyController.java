@@ -105,7 +105,7 @@ public class PropertyController {
     @RequestBody(required = true, content = {
                 @Content(mediaType = MediaType.APPLICATION_JSON, array = @ArraySchema(schema = @Schema(implementation = PropertyInput.class))),
                 @Content(mediaType = "text/csv", schema = @Schema(type = "string",
-                        example = "referenceCode,title,type,purpose,price,city,state\nAP-101,Flat downtown,apartment,sale,450000.00,Curitiba,PR"))})
+                        example = "referenceCode,title,type,status,price,forSale,address\nAP-101,Flat downtown,apartment,available,450000.00,true,Rua XV 100"))})
     @ApiResponse(responseCode = "201", description = "How many were imported, their ids and the events", useReturnTypeSchema = true)
     @ApiErrors.WithBody
     @ApiErrors.Conflict
@@ -117,10 +117,14 @@ public class PropertyController {
     }
 
     @Serdeable
+    @Schema(example = """
+            {"agentId": "7d4c2a8e-0b7e-4d1e-9a53-2f1f0b6c9e11", "responsibility": "secondary"}""")
     public record AssignRequest(@NotNull UUID agentId, @Nullable String responsibility) {
     }
 
     @Serdeable
+    @Schema(example = """
+            {"responsibility": "support", "active": true}""")
     public record AssignmentPatch(@Nullable String responsibility, @Nullable Boolean active) {
     }
 
@@ -137,7 +141,6 @@ public class PropertyController {
     @ApiResponse(responseCode = "201", description = "The assignment", useReturnTypeSchema = true)
     @ApiErrors.WithBody
     @ApiErrors.NotFound
-    @ApiErrors.Conflict
     public HttpResponse<AssignmentService.AssignmentView> assign(Caller caller, @PathVariable UUID id,
                                                                  @Body @jakarta.validation.Valid AssignRequest body, HttpRequest<?> request) {
         return HttpResponse.created(assignments.assign(caller, id, body.agentId(),

@@ -28,6 +28,7 @@ import java.util.UUID;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import realty.api.openapi.ApiErrors;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * {@code GET/PUT /api/v1/companies/{id}/settings}: the company's prospector share (domain.md §3,
@@ -47,6 +48,8 @@ public class CompanySettingsController {
     }
 
     @Serdeable
+    @Schema(example = """
+            {"prospectorSharePercent": 30.00}""")
     public record CompanySettings(@NotNull @DecimalMin("0") @DecimalMax("100") @Digits(integer = 3, fraction = 2)
                                   BigDecimal prospectorSharePercent) {
     }

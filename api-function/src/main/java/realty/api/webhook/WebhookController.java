@@ -40,7 +40,6 @@ public class WebhookController {
             description = "Owner, manager. The answer carries the signing `secret`, shown this once.")
     @ApiResponse(responseCode = "201", description = "The subscription, with its secret", useReturnTypeSchema = true)
     @ApiErrors.WithBody
-    @ApiErrors.Conflict
     public HttpResponse<WebhookView> create(Caller caller, @Body @Valid CreateWebhookRequest body) {
         return HttpResponse.created(subscriptions.create(caller, body));
     }
