@@ -70,6 +70,47 @@ final class LocalGateway implements AutoCloseable {
         });
     }
 
+    /**
+     * Serves {@code GET path/…} from the classpath folder {@code root}, {@code path/} being its
+     * index.html: the Swagger UI pages micronaut-openapi generates, which the Lambda jar leaves out.
+     */
+    void serveClasspath(String path, String root) {
+        server.createContext(path, exchange -> {
+            try (exchange) {
+                if (!"GET".equals(exchange.getRequestMethod())) {
+                    send(exchange, 405, Map.of("Allow", "GET"), new byte[0]);
+                    return;
+                }
+                String name = exchange.getRequestURI().getPath().substring(path.length());
+                if (name.isEmpty()) {
+                    send(exchange, 301, Map.of("Location", path + "/"), new byte[0]);
+                    return;
+                }
+                if (name.equals("/")) {
+                    name = "/index.html";
+                }
+                try (InputStream in = name.contains("..") ? null : LocalGateway.class.getResourceAsStream(root + name)) {
+                    if (in == null) {
+                        send(exchange, 404, Map.of("Content-Type", "text/plain"), "not found".getBytes(StandardCharsets.UTF_8));
+                        return;
+                    }
+                    send(exchange, 200, Map.of("Content-Type", contentType(name), "Cache-Control", "no-cache"), in.readAllBytes());
+                }
+            }
+        });
+    }
+
+    private static String contentType(String name) {
+        String ext = name.substring(name.lastIndexOf('.') + 1);
+        return switch (ext) {
+            case "html" -> "text/html; charset=utf-8";
+            case "js" -> "application/javascript; charset=utf-8";
+            case "css" -> "text/css; charset=utf-8";
+            case "png" -> "image/png";
+            default -> "application/octet-stream";
+        };
+    }
+
     int port() {
         return server.getAddress().getPort();
     }

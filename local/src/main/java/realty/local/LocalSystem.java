@@ -102,7 +102,9 @@ public final class LocalSystem implements AutoCloseable {
         }
         gateway = new LocalGateway(api, settings.httpHost(), settings.httpPort(), 32);
         gateway.serveText("/metrics", "text/plain; version=0.0.4; charset=utf-8", metrics::scrape);
-        LOG.info("API on http://{}:{}", settings.httpHost(), gateway.port());
+        // the API's OpenAPI document (GET /api/v1/openapi.yml) in Swagger UI, assets from the classpath (docs/api.md)
+        gateway.serveClasspath("/swagger-ui", "/META-INF/swagger/views/swagger-ui");
+        LOG.info("API on http://{}:{} (its OpenAPI document in Swagger UI: /swagger-ui/)", settings.httpHost(), gateway.port());
     }
 
     public static LocalSystem start(Settings settings) throws Exception {

@@ -20,6 +20,10 @@ import realty.api.deadletter.DeadLetterFilter;
 import realty.core.security.Caller;
 
 import java.util.List;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import realty.api.openapi.ApiErrors;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * The operator's API (platform admin only): queue health and the dead-letter queues. The page at
@@ -27,6 +31,8 @@ import java.util.List;
  */
 @Controller("/api/v1/admin")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "Admin", description = "The operator's API: queue health and dead letters. Platform admin only (403 for anyone else).")
+@ApiErrors.Authenticated
 public class AdminController {
     private static final int MAX_LIST = 500;
     private static final int MAX_BULK = 1_000;
@@ -49,29 +55,41 @@ public class AdminController {
 
     /** A bulk replay: every dead letter of {@code queue} that the filter matches, up to {@code limit}. */
     @Serdeable
+    @Schema(example = """
+            {"queue": "commission_events", "eventType": "sale.created", "failureKind": "attempts-exhausted", "limit": 100}""")
     public record BulkReplay(String queue, @Nullable String eventType, @Nullable String failureKind,
                              @Nullable String failedFunction, @Nullable String errorContains, @Nullable Integer limit) {
     }
 
     @Get("/queues")
+    @Operation(operationId = "adminQueues", summary = "Queue health",
+            description = "Per work queue: ready, unacked, consumers, DLQ depth, oldest message age, processed/failed in the last 5 min, p95 processing time; status healthy, degraded, failing or unknown.")
     public QueueHealth.Report queues(Caller caller) {
         requireAdmin(caller);
         return health.report();
     }
 
     @Get("/dead-letters")
+    @Operation(operationId = "listDeadLetters", summary = "Dead letters",
+            description = "Messages in the dead-letter queues (all, or those of `queue`) with their failure headers.")
+    @ApiErrors.Invalid
     public DeadLetterList list(Caller caller, @Nullable @QueryValue String queue, @Nullable @QueryValue Integer limit) {
         requireAdmin(caller);
         return new DeadLetterList(deadLetters.list(queue, clamp(limit, 50, MAX_LIST)), null);
     }
 
     @Get("/dead-letters/actions")
+    @Operation(operationId = "listDeadLetterActions", summary = "Recent replays and discards",
+            description = "The latest operator actions on dead letters, newest first.")
     public ActionList actions(Caller caller, @Nullable @QueryValue Integer limit) {
         requireAdmin(caller);
         return new ActionList(deadLetters.recent(clamp(limit, 50, MAX_LIST)));
     }
 
     @Post("/dead-letters/{id}/replay")
+    @Operation(operationId = "replayDeadLetter", summary = "Replay a dead letter",
+            description = "Back to its work queue with attempts reset; audited. `queue` narrows the search.")
+    @ApiErrors.NotFound
     public DeadLetterReplayer.ActionResult replay(Caller caller, HttpRequest<?> request, @PathVariable String id,
                                                   @Nullable @QueryValue String queue) {
         requireAdmin(caller);
@@ -79,6 +97,9 @@ public class AdminController {
     }
 
     @Post("/dead-letters/replay")
+    @Operation(operationId = "replayDeadLetters", summary = "Replay dead letters in bulk",
+            description = "Every dead letter of `queue` that the filter matches, up to `limit` (at most 1,000); audited.")
+    @ApiErrors.WithBody
     public DeadLetterReplayer.ActionResult replayAll(Caller caller, HttpRequest<?> request, @Body BulkReplay body) {
         requireAdmin(caller);
         DeadLetterFilter filter = new DeadLetterFilter(body.eventType(), body.failureKind(), body.failedFunction(),
@@ -87,6 +108,9 @@ public class AdminController {
     }
 
     @Delete("/dead-letters/{id}")
+    @Operation(operationId = "discardDeadLetter", summary = "Discard a dead letter",
+            description = "Removes it from its DLQ; audited.")
+    @ApiErrors.NotFound
     public DeadLetterReplayer.ActionResult discard(Caller caller, HttpRequest<?> request, @PathVariable String id,
                                                    @Nullable @QueryValue String queue) {
         requireAdmin(caller);

@@ -13,6 +13,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * The operator page: static HTML and JavaScript, public like any login page. It holds no data;
@@ -21,6 +26,7 @@ import java.util.Map;
  */
 @Controller("/admin")
 @Secured(SecurityRule.IS_ANONYMOUS)
+@Tag(name = "Pages", description = "HTML pages served beside the API (no token needed to load them).")
 public class AdminPageController {
     private static final Map<String, String> ASSETS = Map.of(
             "admin.js", "application/javascript; charset=utf-8",
@@ -30,11 +36,19 @@ public class AdminPageController {
             + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
     @Get(produces = MediaType.TEXT_HTML)
+    @Operation(operationId = "adminPage", summary = "Operator page",
+            description = "The queue-health and dead-letter page; it logs in and calls `/api/v1/admin/*` with the token.")
     public HttpResponse<String> page() {
         return asset("index.html", "text/html; charset=utf-8");
     }
 
     @Get("/{name}")
+    @Operation(operationId = "adminPageAsset", summary = "Operator page asset",
+            description = "`admin.js` or `admin.css`; 404 for any other name.")
+    @ApiResponse(responseCode = "200", description = "The script or style sheet", content = {
+                @Content(mediaType = "application/javascript", schema = @Schema(type = "string")),
+                @Content(mediaType = "text/css", schema = @Schema(type = "string"))})
+    @ApiResponse(responseCode = "404", description = "No such asset")
     public HttpResponse<String> asset(@PathVariable String name) {
         String type = ASSETS.get(name);
         return type == null ? HttpResponse.notFound() : asset(name, type);

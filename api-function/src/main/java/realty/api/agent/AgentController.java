@@ -34,6 +34,11 @@ import java.sql.Connection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import realty.api.openapi.ApiErrors;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import static realty.api.security.PermissionMatrix.Action.CREATE;
 import static realty.api.security.PermissionMatrix.Action.DELETE;
@@ -44,6 +49,8 @@ import static realty.api.security.PermissionMatrix.Resource.AGENT;
 /** Agents of an agency ({@code /api/v1/agents}); an agent may update their own record. */
 @Controller("/api/v1/agents")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "Agents", description = "Agents (brokers) of an agency; an agent may update their own record.")
+@ApiErrors.Authenticated
 public class AgentController {
     private final TransactionOperations<Connection> tx;
     private final AgentRepository agents;
@@ -54,17 +61,26 @@ public class AgentController {
     }
 
     @Serdeable
+    @Schema(example = """
+            {"companyId": "3b1f9c2d-5e6a-4f70-8c1d-9a2b3c4d5e6f", "name": "Ana Souza", "cpf": "12345678909", "creci": "CRECI-PR 12345"}""")
     public record CreateAgentRequest(@NotNull UUID companyId, @NotBlank @Size(max = 200) String name,
                                      @Nullable @Pattern(regexp = "\\d{11}") String cpf, @Nullable @Size(max = 40) String creci,
                                      @Nullable UUID userId) {
     }
 
     @Serdeable
+    @Schema(example = """
+            {"creci": "CRECI-PR 54321", "active": true}""")
     public record UpdateAgentRequest(@Nullable @Size(min = 1, max = 200) String name, @Nullable @Pattern(regexp = "\\d{11}") String cpf,
                                      @Nullable @Size(max = 40) String creci, @Nullable Boolean active) {
     }
 
     @Post
+    @Operation(operationId = "createAgent", summary = "Create an agent",
+            description = "Owner, director, manager; in one of the caller's companies. `userId`, when given, must be a user of that company.")
+    @ApiResponse(responseCode = "201", description = "The agent", useReturnTypeSchema = true)
+    @ApiErrors.WithBody
+    @ApiErrors.Conflict
     public HttpResponse<AgentView> create(Caller caller, @Body @Valid CreateAgentRequest body) {
         Access.require(caller, AGENT, CREATE);
         Access.requireCompany(caller, body.companyId());
@@ -94,6 +110,9 @@ public class AgentController {
     }
 
     @Get
+    @Operation(operationId = "listAgents", summary = "List agents",
+            description = "Agents of the caller's companies, optionally of one company.")
+    @ApiErrors.Invalid
     public Page<AgentView> list(Caller caller, @Nullable @QueryValue UUID companyId, @Nullable @QueryValue Integer limit,
                                 @Nullable @QueryValue String cursor) {
         Access.require(caller, AGENT, READ);
@@ -102,12 +121,19 @@ public class AgentController {
     }
 
     @Get("/{id}")
+    @Operation(operationId = "getAgent", summary = "Get an agent")
+    @ApiErrors.NotFound
     public AgentView get(Caller caller, @PathVariable UUID id) {
         Access.require(caller, AGENT, READ);
         return find(caller, id);
     }
 
     @Patch("/{id}")
+    @Operation(operationId = "updateAgent", summary = "Update an agent",
+            description = "Owner, director, manager; an agent only their own record. Fields left out keep their value.")
+    @ApiErrors.WithBody
+    @ApiErrors.NotFound
+    @ApiErrors.Conflict
     public AgentView update(Caller caller, @PathVariable UUID id, @Body @Valid UpdateAgentRequest body) {
         Access.require(caller, AGENT, UPDATE);
         tx.executeWrite(s -> {
@@ -127,6 +153,11 @@ public class AgentController {
     }
 
     @Delete("/{id}")
+    @Operation(operationId = "deleteAgent", summary = "Delete an agent",
+            description = "409 while properties or sales refer to it: deactivate it instead (`active: false`).")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiErrors.NotFound
+    @ApiErrors.Conflict
     public HttpResponse<Void> delete(Caller caller, @PathVariable UUID id) {
         Access.require(caller, AGENT, DELETE);
         tx.executeWrite(s -> {

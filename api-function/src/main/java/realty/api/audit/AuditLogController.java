@@ -20,6 +20,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import realty.api.openapi.ApiErrors;
 
 import static realty.api.security.PermissionMatrix.Action.READ;
 import static realty.api.security.PermissionMatrix.Resource.AUDIT_LOG;
@@ -27,6 +30,8 @@ import static realty.api.security.PermissionMatrix.Resource.AUDIT_LOG;
 /** {@code GET /api/v1/audit-logs}: the LGPD audit log of the caller's companies, filtered. Read-only by design. */
 @Controller("/api/v1/audit-logs")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "Audit logs", description = "The LGPD audit log of the caller's companies. Read-only.")
+@ApiErrors.Authenticated
 public class AuditLogController {
     private final AuditLogRepository logs;
     private final JsonMapper json;
@@ -44,6 +49,9 @@ public class AuditLogController {
     }
 
     @Get
+    @Operation(operationId = "listAuditLogs", summary = "List audit log entries",
+            description = "Owner, director, legal (and the platform admin). Filters: resource, event type, time range (`from`, `to`: ISO-8601 instants).")
+    @ApiErrors.Invalid
     public Page<AuditLogView> list(Caller caller, @Nullable @QueryValue String resourceType, @Nullable @QueryValue String resourceId,
                                    @Nullable @QueryValue String eventType, @Nullable @QueryValue Instant from,
                                    @Nullable @QueryValue Instant to, @Nullable @QueryValue Integer limit,

@@ -15,6 +15,14 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Mono;
 import realty.api.web.ProblemException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import realty.api.openapi.ApiErrors;
+import realty.api.web.Problem;
 
 /**
  * {@code POST /api/v1/auth/login}: username (e-mail) and password for a bearer token. The
@@ -25,6 +33,7 @@ import realty.api.web.ProblemException;
  */
 @Controller("/api/v1/auth")
 @Secured(SecurityRule.IS_ANONYMOUS)
+@Tag(name = "Auth", description = "Log in for a bearer token.")
 public class AuthController {
     private final Authenticator<HttpRequest<?>> authenticator;
     private final AccessTokens tokens;
@@ -35,6 +44,8 @@ public class AuthController {
     }
 
     @Serdeable
+    @Schema(example = """
+            {"username": "owner@agency.example", "password": "a-long-password"}""")
     public record LoginRequest(@NotBlank @Size(max = 254) String username, @NotBlank @Size(max = 200) String password) {
     }
 
@@ -43,6 +54,13 @@ public class AuthController {
     }
 
     @Post("/login")
+    @Operation(operationId = "login", summary = "Log in",
+            description = "Username (the e-mail, any case) and password for a bearer JWT. Unknown user, wrong password and deactivated user get the same 401; each refusal is audited.")
+    @ApiResponse(responseCode = "200", description = "A bearer token", useReturnTypeSchema = true)
+    @ApiErrors.WithBody
+    @ApiResponse(responseCode = "401", description = "Bad credentials", content = @Content(mediaType = Problem.MEDIA_TYPE,
+                schema = @Schema(implementation = Problem.class), examples = @ExampleObject(value = """
+                {"type": "https://realty.dev/problems/401", "title": "Unauthorized", "status": 401, "detail": "bad credentials"}""")))
     public TokenResponse login(@Body @Valid LoginRequest body, HttpRequest<?> request) {
         // The providers are imperative and non-blocking-executor ones, so the publisher has its answer already.
         AuthenticationResponse response = Mono.from(authenticator.authenticate(request,

@@ -19,10 +19,17 @@ import realty.core.security.Caller;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import realty.api.openapi.ApiErrors;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /** {@code POST /api/v1/companies}: the platform admin opens a new agency (tenant). */
 @Controller("/api/v1/companies")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "Companies", description = "Agencies (tenants).")
+@ApiErrors.Authenticated
 public class CompanyController {
     private final CompanyRepository companies;
 
@@ -31,6 +38,8 @@ public class CompanyController {
     }
 
     @Serdeable
+    @Schema(example = """
+            {"name": "Imobiliária Sol", "legalName": "Sol Negócios Imobiliários Ltda", "cnpj": "11.222.333/0001-81", "creci": "J-1234"}""")
     public record CreateCompanyRequest(@NotBlank @Size(max = 200) String name, @Nullable @Size(max = 200) String legalName,
                                        @Nullable @Size(max = 18) String cnpj, @Nullable @Size(max = 40) String creci) {
     }
@@ -41,6 +50,11 @@ public class CompanyController {
     }
 
     @Post
+    @Operation(operationId = "createCompany", summary = "Create a company",
+            description = "Platform admin only. `cnpj`, when given, must be a valid CNPJ (punctuation allowed) not yet registered.")
+    @ApiResponse(responseCode = "201", description = "The company", useReturnTypeSchema = true)
+    @ApiErrors.WithBody
+    @ApiErrors.Conflict
     public HttpResponse<CompanyView> create(Caller caller, @Body @Valid CreateCompanyRequest body) {
         if (!caller.platformAdmin()) {
             throw ProblemException.forbidden("only the platform admin creates companies");

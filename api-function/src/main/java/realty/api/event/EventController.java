@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 import java.util.UUID;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import realty.api.openapi.ApiErrors;
 
 /**
  * {@code GET /api/v1/events/{id}}: where an event is, per consumer; {@code GET /api/v1/events?aggregateType=&aggregateId=}:
@@ -24,6 +27,8 @@ import java.util.UUID;
  */
 @Controller("/api/v1/events")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "Events", description = "Where the events of a write are: in the outbox, published, processed by each consumer, retrying or dead.")
+@ApiErrors.Authenticated
 public class EventController {
     private final EventHistory history;
 
@@ -36,6 +41,9 @@ public class EventController {
     }
 
     @Get
+    @Operation(operationId = "listEvents", summary = "Event history of one row",
+            description = "Every event of the aggregate (`aggregateType` and `aggregateId` are required), oldest first; within the caller's companies.")
+    @ApiErrors.Invalid
     public EventList list(Caller caller, @Nullable @QueryValue String aggregateType, @Nullable @QueryValue String aggregateId,
                           @Nullable @QueryValue Integer limit, @Nullable @QueryValue String cursor) {
         if (aggregateType == null || aggregateType.isBlank() || aggregateId == null || aggregateId.isBlank()) {
@@ -54,6 +62,9 @@ public class EventController {
     }
 
     @Get("/{id}")
+    @Operation(operationId = "getEvent", summary = "Status of one event",
+            description = "`PENDING` (in the outbox), `PUBLISHED`, `PROCESSED`, `RETRYING` or `DEAD`, with each consumer's status, attempts, processedAt and lastError.")
+    @ApiErrors.NotFound
     public EventStatusView get(Caller caller, @PathVariable UUID id) {
         return history.find(RowScope.of(caller), id)
                 .orElseThrow(() -> ProblemException.notFound("event"));

@@ -14,6 +14,9 @@ import realty.core.broker.BrokerConnection;
 
 import java.sql.Connection;
 import java.util.List;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * {@code GET /health}: liveness plus the state of the database and the broker. Without the broker
@@ -23,6 +26,7 @@ import java.util.List;
  */
 @Controller("/health")
 @Secured(SecurityRule.IS_ANONYMOUS)
+@Tag(name = "Health", description = "Liveness.")
 public class HealthController {
     private final TransactionOperations<Connection> tx;
     private final BrokerConnection broker;
@@ -40,6 +44,10 @@ public class HealthController {
     }
 
     @Get
+    @Operation(operationId = "health", summary = "Health",
+            description = "Liveness plus database and broker state. Without the broker the API still takes writes (events wait in the outbox): `DEGRADED`, answered 200; without the database: 503.")
+    @ApiResponse(responseCode = "200", description = "UP or DEGRADED", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "503", description = "DOWN: the database does not answer", useReturnTypeSchema = true)
     public HttpResponse<Health> health() {
         boolean db;
         try {

@@ -8,12 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * A property as a client sends it, for a single create or one row of an import. Validation is done
  * here by hand (not bean validation) so that an import can report every bad row by number.
  */
 @Serdeable
+@Schema(example = """
+        {"companyId": "3b1f9c2d-5e6a-4f70-8c1d-9a2b3c4d5e6f", "referenceCode": "AP-101", "title": "Flat downtown", "type": "apartment", "status": "available", "price": 450000.00, "forSale": true, "forRent": false, "address": "Rua XV de Novembro 100, Curitiba", "agentId": "7d4c2a8e-0b7e-4d1e-9a53-2f1f0b6c9e11"}""")
 public record PropertyInput(@Nullable UUID companyId, @Nullable String referenceCode, @Nullable String title,
                             @Nullable String type, @Nullable String status, @Nullable BigDecimal price,
                             @Nullable BigDecimal rentPrice, @Nullable Boolean forSale, @Nullable Boolean forRent,

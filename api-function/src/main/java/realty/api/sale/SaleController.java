@@ -15,10 +15,16 @@ import realty.api.web.RequestInfo;
 import realty.core.security.Caller;
 
 import java.util.UUID;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import realty.api.openapi.ApiErrors;
 
 /** {@code /api/v1/sales}. */
 @Controller("/api/v1/sales")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "Sales", description = "Sales and the commission split computed for them.")
+@ApiErrors.Authenticated
 public class SaleController {
     private final SaleService sales;
 
@@ -28,22 +34,42 @@ public class SaleController {
 
     /** 201 with the commission split, computed in the same transaction as the sale. */
     @Post
+    @Operation(operationId = "createSale", summary = "Record a sale",
+            description = "Per the matrix (owner, director, manager; an agent for their own). The split is computed in the same transaction with the agent's rule valid on the sale date; `agentId` defaults to the property's agent.")
+    @ApiResponse(responseCode = "201", description = "The sale with its commission split and events", useReturnTypeSchema = true)
+    @ApiErrors.WithBody
+    @ApiErrors.NotFound
+    @ApiErrors.Conflict
+    @ApiErrors.BusinessRule
     public HttpResponse<SaleView> create(Caller caller, @Body @Valid SaleRequests.Create body, HttpRequest<?> request) {
         return HttpResponse.created(sales.create(caller, body, RequestInfo.of(request)));
     }
 
     /** 202: the sales are recorded; commission-function computes their splits. */
     @Post("/bulk")
+    @Operation(operationId = "createSalesInBulk", summary = "Record sales in bulk",
+            description = "Owner, director, manager; at most 5,000 sales. The splits are computed asynchronously by commission-function; the answer holds the `commission.split.requested` event to follow.")
+    @ApiResponse(responseCode = "202", description = "The sales are recorded; their splits are pending", useReturnTypeSchema = true)
+    @ApiErrors.WithBody
+    @ApiErrors.NotFound
+    @ApiErrors.Conflict
     public HttpResponse<SaleService.BulkResult> bulk(Caller caller, @Body @Valid SaleRequests.Bulk body, HttpRequest<?> request) {
         return HttpResponse.status(HttpStatus.ACCEPTED).body(sales.createBulk(caller, body, RequestInfo.of(request)));
     }
 
     @Get("/{id}")
+    @Operation(operationId = "getSale", summary = "Get a sale",
+            description = "With its commission split, left out for callers who may not see commission data.")
+    @ApiErrors.NotFound
     public SaleView get(Caller caller, @PathVariable UUID id) {
         return sales.get(caller, id);
     }
 
     @Post("/{id}/cancel")
+    @Operation(operationId = "cancelSale", summary = "Cancel a sale",
+            description = "Owner, director, manager. Cancels the commission transactions still pending.")
+    @ApiErrors.NotFound
+    @ApiErrors.Conflict
     public SaleView cancel(Caller caller, @PathVariable UUID id, HttpRequest<?> request) {
         return sales.cancel(caller, id, RequestInfo.of(request));
     }

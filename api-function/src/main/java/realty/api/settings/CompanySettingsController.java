@@ -25,6 +25,10 @@ import realty.core.tenancy.RowScope;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.util.UUID;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import realty.api.openapi.ApiErrors;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * {@code GET/PUT /api/v1/companies/{id}/settings}: the company's prospector share (domain.md §3,
@@ -32,6 +36,8 @@ import java.util.UUID;
  */
 @Controller("/api/v1/companies/{id}/settings")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "Companies")
+@ApiErrors.Authenticated
 public class CompanySettingsController {
     private final TransactionOperations<Connection> tx;
     private final CompanyRepository companies;
@@ -42,17 +48,26 @@ public class CompanySettingsController {
     }
 
     @Serdeable
+    @Schema(example = """
+            {"prospectorSharePercent": 30.00}""")
     public record CompanySettings(@NotNull @DecimalMin("0") @DecimalMax("100") @Digits(integer = 3, fraction = 2)
                                   BigDecimal prospectorSharePercent) {
     }
 
     @Get
+    @Operation(operationId = "getCompanySettings", summary = "Get a company's settings",
+            description = "Any user of the company.")
+    @ApiErrors.NotFound
     public CompanySettings get(Caller caller, @PathVariable UUID id) {
         return companies.findProspectorShare(RowScope.of(caller), id).map(CompanySettings::new)
                 .orElseThrow(() -> ProblemException.notFound("company"));
     }
 
     @Put
+    @Operation(operationId = "putCompanySettings", summary = "Change a company's settings",
+            description = "Owner. `prospectorSharePercent`: the prospector's share of a split, 0 to 100 (default 30).")
+    @ApiErrors.WithBody
+    @ApiErrors.NotFound
     public CompanySettings put(Caller caller, @PathVariable UUID id, @Body @Valid CompanySettings body) {
         Access.require(caller, Resource.COMPANY, Action.UPDATE);
         CompanySettings current = get(caller, id); // 404 outside the caller's companies

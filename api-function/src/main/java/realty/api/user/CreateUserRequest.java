@@ -11,8 +11,11 @@ import jakarta.validation.constraints.Size;
 
 import java.util.List;
 import java.util.UUID;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 @Serdeable
+@Schema(example = """
+        {"email": "agent@agency.example", "name": "Bruno Lima", "password": "a-long-password", "profiles": ["agent"], "companyIds": ["3b1f9c2d-5e6a-4f70-8c1d-9a2b3c4d5e6f"], "locale": "pt-BR"}""")
 public record CreateUserRequest(
         @NotBlank @Email @Size(max = 254) String email,
         @NotBlank @Size(max = 200) String name,

@@ -9,9 +9,12 @@ import jakarta.validation.constraints.Size;
 
 import java.util.List;
 import java.util.UUID;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /** {@code PATCH /api/v1/users/{id}}: only the fields present change. */
 @Serdeable
+@Schema(example = """
+        {"profiles": ["agent", "prospector"], "active": true}""")
 public record UpdateUserRequest(@Nullable @Size(min = 1, max = 200) String name,
                                 @Nullable @Size(min = 1, max = 9) List<@NotBlank String> profiles,
                                 @Nullable @Size(min = 1, max = 50) List<@NotNull UUID> companyIds,

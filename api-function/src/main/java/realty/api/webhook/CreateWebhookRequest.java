@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Size;
 
 import java.util.List;
 import java.util.UUID;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * {@code POST /api/v1/webhooks}.
@@ -15,6 +16,8 @@ import java.util.UUID;
  * @param companyId required when the caller belongs to more than one company
  */
 @Serdeable
+@Schema(example = """
+        {"url": "https://crm.agency.example/hooks/realty", "eventTypes": ["sale.created", "commission.paid"], "description": "CRM sync"}""")
 public record CreateWebhookRequest(
         @NotBlank @Size(max = 2000) String url,
         @NotEmpty @Size(max = 20) List<@NotBlank String> eventTypes,

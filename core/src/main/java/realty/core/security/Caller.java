@@ -2,19 +2,22 @@ package realty.core.security;
 
 import io.micronaut.core.annotation.Nullable;
 
+import java.security.Principal;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * Who is calling, as loaded from the database on this request (a token carries identity only, so
- * profile and company changes apply on the next request).
+ * profile and company changes apply on the next request). A {@link Principal}, so the OpenAPI
+ * processor, reading controller signatures, sees a caller argument as the authenticated user and
+ * not as a request parameter.
  *
  * @param userId        null for the platform admin
  * @param platformAdmin the SaaS operator: creates companies, sees every tenant
  */
 public record Caller(@Nullable UUID userId, String username, Set<Profile> profiles, Set<UUID> companyIds,
-                     boolean platformAdmin) {
+                     boolean platformAdmin) implements Principal {
 
     public static final String PLATFORM_ADMIN_SUBJECT = "platform-admin";
 
@@ -37,5 +40,10 @@ public record Caller(@Nullable UUID userId, String username, Set<Profile> profil
     /** The id written as actor in events and audit rows. */
     public String actorId() {
         return platformAdmin ? PLATFORM_ADMIN_SUBJECT : userId.toString();
+    }
+
+    @Override
+    public String getName() {
+        return username;
     }
 }
