@@ -10,8 +10,8 @@ import java.util.UUID;
  * Who is calling, as loaded from the database on this request (a token carries identity only, so
  * profile and company changes apply on the next request).
  *
- * @param userId        null for the platform admin
- * @param platformAdmin the SaaS operator: creates companies, sees every tenant
+ * @param userId        the users row; null only for a platform admin built without one (tests)
+ * @param platformAdmin the SaaS operator: creates companies, sees every tenant, belongs to none
  */
 public record Caller(@Nullable UUID userId, String username, Set<Profile> profiles, Set<UUID> companyIds,
                      boolean platformAdmin) {
@@ -20,6 +20,11 @@ public record Caller(@Nullable UUID userId, String username, Set<Profile> profil
 
     public static Caller platformAdmin(String username) {
         return new Caller(null, username, Set.of(), Set.of(), true);
+    }
+
+    /** The platform admin's users row: no profile and no company, whatever else the database holds. */
+    public static Caller platformAdmin(UUID userId, String username) {
+        return new Caller(userId, username, Set.of(), Set.of(), true);
     }
 
     public boolean has(Profile profile) {
