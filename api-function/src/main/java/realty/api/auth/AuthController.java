@@ -1,7 +1,10 @@
 package realty.api.auth;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
@@ -17,6 +20,10 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Mono;
 import realty.api.web.ProblemException;
+import realty.api.web.Problems;
+import realty.api.web.RequestInfo;
+
+import java.util.Optional;
 
 /**
  * {@code POST /api/v1/auth/login}: username (e-mail) and password for a bearer token. The
@@ -24,6 +31,7 @@ import realty.api.web.ProblemException;
  * {@code AuthenticationProvider}, here {@link PasswordAuthenticationProvider}). The built-in
  * {@code /login} endpoint is switched off: its response carries other fields than the API's
  * contract (spec/api.md), and a refusal here must answer the API's problem and be audited.
+ * {@link LoginThrottle} wraps the check: a throttled attempt answers 429 before any password is read.
  */
 @Controller("/api/v1/auth")
 @Secured(SecurityRule.IS_ANONYMOUS)
@@ -31,12 +39,17 @@ public class AuthController {
     private final Authenticator<HttpRequest<?>> authenticator;
     private final TokenGenerator tokens;
     private final int ttlSeconds;
+    private final LoginThrottle throttle;
+    private final UserCredentialsRepository users;
 
     public AuthController(Authenticator<HttpRequest<?>> authenticator, TokenGenerator tokens,
-                          @Value("${realty.security.token-ttl-seconds:3600}") int ttlSeconds) {
+                          @Value("${realty.security.token-ttl-seconds:3600}") int ttlSeconds,
+                          LoginThrottle throttle, UserCredentialsRepository users) {
         this.authenticator = authenticator;
         this.tokens = tokens;
         this.ttlSeconds = ttlSeconds;
+        this.throttle = throttle;
+        this.users = users;
     }
 
     @Serdeable
@@ -48,16 +61,29 @@ public class AuthController {
     }
 
     @Post("/login")
-    public TokenResponse login(@Body @Valid LoginRequest body, HttpRequest<?> request) {
+    public HttpResponse<?> login(@Body @Valid LoginRequest body, HttpRequest<?> request) {
+        RequestInfo info = RequestInfo.of(request);
+        LoginThrottle.Attempt attempt = throttle.begin(body.username(), info.sourceIp());
+        if (attempt.refused()) {
+            // the same answer whether the password would have been right: a lockout is no oracle
+            return Problems.response(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "Too many requests",
+                            "too many failed logins; try again later", null))
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(attempt.retryAfterSeconds()));
+        }
         // The providers are imperative and non-blocking-executor ones, so the publisher has its answer already.
         AuthenticationResponse response = Mono.from(authenticator.authenticate(request,
                 new UsernamePasswordCredentials(body.username(), body.password()))).block();
         if (response == null || !response.isAuthenticated() || response.getAuthentication().isEmpty()) {
+            // Unknown and known accounts run the same statements, so neither the answer nor its timing tells them apart.
+            Optional<UserCredentials> user = users.findByEmail(body.username());
+            String reason = user.isEmpty() ? "unknown account" : !user.get().active() ? "deactivated" : "wrong password";
+            throttle.failed(attempt, info, reason, user.map(UserCredentials::id).orElse(null));
             // one answer for unknown, wrong and deactivated: the reason stays on the server
             throw ProblemException.unauthorized("bad credentials");
         }
+        throttle.succeeded(attempt);
         String token = tokens.generateToken(response.getAuthentication().get(), ttlSeconds)
                 .orElseThrow(() -> new IllegalStateException("token generation is not configured"));
-        return new TokenResponse(token, "Bearer", ttlSeconds);
+        return HttpResponse.ok(new TokenResponse(token, "Bearer", ttlSeconds));
     }
 }
