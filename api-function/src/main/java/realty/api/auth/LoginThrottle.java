@@ -76,18 +76,23 @@ public class LoginThrottle {
         if (account == null || source == null) {
             throw new IllegalStateException("login throttle: the upsert returned no counter for a key");
         }
-        long retryAfter = 0;
-        if (account.attempts() > settings.getAccountLimit()) {
-            retryAfter = Math.max(retryAfter, Math.max(1, account.retryAfterSeconds()));
-        }
-        if (source.attempts() > settings.getSourceLimit()) {
-            retryAfter = Math.max(retryAfter, Math.max(1, source.retryAfterSeconds()));
-        }
+        long retryAfter = Math.max(retryAfter(account, settings.getAccountLimit()), retryAfter(source, settings.getSourceLimit()));
         Attempt attempt = new Attempt(accountKey, sourceKey, sourceIp, account.windowStart(), source.windowStart(), retryAfter);
         if (attempt.refused()) {
             counters.release(accountKey, account.windowStart(), sourceKey, source.windowStart());
         }
         return attempt;
+    }
+
+    /**
+     * 0 within the limit; past it, the rest of the window once the failures reached the limit, or one
+     * second while the limit is taken only by attempts still being checked (they may yet succeed).
+     */
+    private static long retryAfter(LoginThrottleRepository.Counter c, int limit) {
+        if (c.attempts() <= limit) {
+            return 0;
+        }
+        return c.failures() >= limit ? Math.max(1, c.retryAfterSeconds()) : 1;
     }
 
     public void succeeded(Attempt attempt) {
