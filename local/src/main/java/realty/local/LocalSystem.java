@@ -9,6 +9,7 @@ import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import realty.api.ApiFunction;
+import realty.api.auth.PlatformAdminBootstrap;
 import realty.core.broker.BrokerUnavailableException;
 import realty.core.config.FunctionContexts;
 import realty.core.consumer.QueueFunction;
@@ -83,6 +84,8 @@ public final class LocalSystem implements AutoCloseable {
         apiProps.put("realty.platform-admin.username", settings.adminUsername());
         apiProps.put("realty.platform-admin.password", settings.adminPassword());
         apiContext = start(ApiFunction.FUNCTION, apiProps);
+        // What the deploy task does in AWS after the migrations (which ran as the context started).
+        apiContext.getBean(PlatformAdminBootstrap.class).ensure();
         try {
             apiContext.getBean(TopologyDeclarer.class).declare();
         } catch (BrokerUnavailableException e) {

@@ -92,6 +92,10 @@ public class TestSystem implements AutoCloseable {
         // Every test client is 127.0.0.1 on one shared database: without this, the per-source limit of
         // individually audited refusals would depend on what other test classes refused before.
         props.putIfAbsent("realty.security.refusal-audit.limit", 1_000_000);
+        // Likewise for login throttling (every client is 127.0.0.1, "admin" is shared): the throttling
+        // tests set the real limits on a database of their own (realty.local.security.LoginThrottleTest).
+        props.putIfAbsent("realty.security.login-throttle.source-limit", 1_000_000);
+        props.putIfAbsent("realty.security.login-throttle.account-limit", 1_000_000);
         return new LocalSystem.Settings(jdbcUrl, postgres.username(), postgres.password(), rabbit.host(), amqpPort,
                 vhost, rabbit.username(), rabbit.password(), "127.0.0.1", 0, JWT_SECRET, "admin", ADMIN_PASSWORD, 50,
                 Duration.ofMillis(10), eventSources, queueFunctions, props);

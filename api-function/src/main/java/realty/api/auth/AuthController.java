@@ -1,6 +1,9 @@
 package realty.api.auth;
 
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
@@ -23,6 +26,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import realty.api.openapi.ApiErrors;
 import realty.api.web.Problem;
+import realty.api.web.Problems;
+import realty.api.web.RequestInfo;
+
+import java.util.Optional;
 
 /**
  * {@code POST /api/v1/auth/login}: username (e-mail) and password for a bearer token. The
@@ -30,6 +37,7 @@ import realty.api.web.Problem;
  * {@code AuthenticationProvider}, here {@link PasswordAuthenticationProvider}). The built-in
  * {@code /login} endpoint is switched off: its response carries other fields than the API's
  * contract (spec/api.md), and a refusal here must answer the API's problem and be audited.
+ * {@link LoginThrottle} wraps the check: a throttled attempt answers 429 before any password is read.
  */
 @Controller("/api/v1/auth")
 @Secured(SecurityRule.IS_ANONYMOUS)
@@ -37,10 +45,15 @@ import realty.api.web.Problem;
 public class AuthController {
     private final Authenticator<HttpRequest<?>> authenticator;
     private final AccessTokens tokens;
+    private final LoginThrottle throttle;
+    private final UserCredentialsRepository users;
 
-    public AuthController(Authenticator<HttpRequest<?>> authenticator, AccessTokens tokens) {
+    public AuthController(Authenticator<HttpRequest<?>> authenticator, AccessTokens tokens, LoginThrottle throttle,
+                          UserCredentialsRepository users) {
         this.authenticator = authenticator;
         this.tokens = tokens;
+        this.throttle = throttle;
+        this.users = users;
     }
 
     @Serdeable
@@ -55,20 +68,37 @@ public class AuthController {
 
     @Post("/login")
     @Operation(operationId = "login", summary = "Log in",
-            description = "Username (the e-mail, any case) and password for a bearer JWT. Unknown user, wrong password and deactivated user get the same 401; each refusal is audited.")
-    @ApiResponse(responseCode = "200", description = "A bearer token", useReturnTypeSchema = true)
+            description = "Username (the e-mail, any case) and password for a bearer JWT. Unknown user, wrong password and deactivated user get the same 401; each refusal is audited. After 5 failures for one account or 20 from one address within 15 minutes, 429 until the window passes.")
+    @ApiResponse(responseCode = "200", description = "A bearer token", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = TokenResponse.class)))
     @ApiErrors.WithBody
     @ApiResponse(responseCode = "401", description = "Bad credentials", content = @Content(mediaType = Problem.MEDIA_TYPE,
                 schema = @Schema(implementation = Problem.class), examples = @ExampleObject(value = """
                 {"type": "https://realty.dev/problems/401", "title": "Unauthorized", "status": 401, "detail": "bad credentials"}""")))
-    public TokenResponse login(@Body @Valid LoginRequest body, HttpRequest<?> request) {
+    @ApiResponse(responseCode = "429", description = "Too many failed logins for the account or the source address; Retry-After gives the seconds left",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public HttpResponse<?> login(@Body @Valid LoginRequest body, HttpRequest<?> request) {
+        RequestInfo info = RequestInfo.of(request);
+        LoginThrottle.Attempt attempt = throttle.begin(body.username(), info.sourceIp());
+        if (attempt.refused()) {
+            // the same answer whether the password would have been right: a lockout is no oracle
+            return Problems.response(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "Too many requests",
+                            "too many failed logins; try again later", null))
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(attempt.retryAfterSeconds()));
+        }
         // The providers are imperative and non-blocking-executor ones, so the publisher has its answer already.
         AuthenticationResponse response = Mono.from(authenticator.authenticate(request,
                 new UsernamePasswordCredentials(body.username(), body.password()))).block();
         if (response == null || !response.isAuthenticated() || response.getAuthentication().isEmpty()) {
+            // Unknown and known accounts run the same statements, so neither the answer nor its timing tells them apart.
+            Optional<UserCredentials> user = users.findByEmail(body.username());
+            String reason = user.isEmpty() ? "unknown account" : !user.get().active() ? "deactivated"
+                    : user.get().passwordHash() == null ? "invitation not accepted" : "wrong password";
+            throttle.failed(attempt, info, reason, user.map(UserCredentials::id).orElse(null));
             // one answer for unknown, wrong and deactivated: the reason stays on the server
             throw ProblemException.unauthorized("bad credentials");
         }
-        return tokens.issue(response.getAuthentication().get());
+        throttle.succeeded(attempt);
+        return HttpResponse.ok(tokens.issue(response.getAuthentication().get()));
     }
 }

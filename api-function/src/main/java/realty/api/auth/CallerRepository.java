@@ -24,16 +24,20 @@ public interface CallerRepository extends GenericRepository<CallerRepository.Use
 
     /** Company ids as text: Micronaut Data reads no uuid arrays. */
     @Introspected
-    record Row(String email, boolean active, String[] profiles, String[] companyIds) {
+    record Row(String email, boolean active, boolean platformAdmin, String[] profiles, String[] companyIds) {
     }
 
     /** Resolving who calls comes before any tenant is known: callers pass {@link RowScope#system()}. */
     @Scoped
     @Query("""
-            SELECT u.email, u.active,
+            SELECT u.email, u.active, u.platform_admin,
                    ARRAY(SELECT profile FROM user_profiles p WHERE p.user_id = u.id) AS profiles,
                    ARRAY(SELECT CAST(c.company_id AS text) FROM user_companies c WHERE c.user_id = u.id
                          AND (:allCompanies OR c.company_id = ANY(CAST(:companies AS uuid[])))) AS company_ids
             FROM users u WHERE u.id = :id""")
     Optional<Row> load(RowScope scope, UUID id);
+
+    /** The id behind the {@code platform-admin} token subject (index users_one_platform_admin). */
+    @Query("SELECT id FROM users WHERE platform_admin")
+    Optional<UUID> platformAdminId();
 }

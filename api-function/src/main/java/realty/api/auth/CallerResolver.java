@@ -21,32 +21,32 @@ import java.util.UUID;
 @Singleton
 public class CallerResolver {
     private final CallerRepository callers;
-    private final PlatformAdminSettings admin;
 
-    public CallerResolver(CallerRepository callers, PlatformAdminSettings admin) {
+    public CallerResolver(CallerRepository callers) {
         this.callers = callers;
-        this.admin = admin;
     }
 
     public Caller resolve(Authentication authentication) {
         String subject = authentication.getName();
-        if (Caller.PLATFORM_ADMIN_SUBJECT.equals(subject)) {
-            if (!admin.configured()) {
-                throw ProblemException.unauthorized("platform admin is not enabled");
-            }
-            return Caller.platformAdmin(admin.getUsername());
-        }
         UUID userId;
-        try {
-            userId = UUID.fromString(subject);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.unauthorized("invalid token subject");
+        if (Caller.PLATFORM_ADMIN_SUBJECT.equals(subject)) {
+            // The platform admin is a users row like the others (PlatformAdminBootstrap); its tokens keep the subject the audit knows.
+            userId = callers.platformAdminId().orElseThrow(() -> ProblemException.unauthorized("platform admin is not enabled"));
+        } else {
+            try {
+                userId = UUID.fromString(subject);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.unauthorized("invalid token subject");
+            }
         }
         return load(userId).orElseThrow(() -> ProblemException.unauthorized("user unknown or deactivated"));
     }
 
     private Optional<Caller> load(UUID userId) {
         return callers.load(RowScope.system(), userId).filter(CallerRepository.Row::active).map(row -> {
+            if (row.platformAdmin()) {
+                return Caller.platformAdmin(userId, row.email()); // outside every company, whatever rows say
+            }
             Set<Profile> profiles = EnumSet.noneOf(Profile.class);
             for (String p : row.profiles()) {
                 Profile.fromCode(p).ifPresent(profiles::add);

@@ -11,14 +11,12 @@ import jakarta.inject.Singleton;
 import realty.api.security.PasswordHasher;
 import realty.core.security.Caller;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * Checks a username and password: the platform admin's against configuration
- * ({@link PlatformAdminSettings}), everyone else's against the bcrypt hash in {@code users}. The
- * authenticated name is the token's subject: {@link Caller#PLATFORM_ADMIN_SUBJECT} or the user's id.
+ * Checks a username and password against the bcrypt hash in {@code users}, the platform admin's row
+ * included (created by {@link PlatformAdminBootstrap}). The authenticated name is the token's subject:
+ * {@link Caller#PLATFORM_ADMIN_SUBJECT} for the platform admin, otherwise the user's id.
  * Runs inline on the request thread (not an {@code ExecutorAuthenticationProvider}): the API
  * handles each request on its own blocking thread already.
  */
@@ -26,12 +24,10 @@ import java.util.Optional;
 public class PasswordAuthenticationProvider<B> implements HttpRequestAuthenticationProvider<B> {
     private final UserCredentialsRepository users;
     private final PasswordHasher hasher;
-    private final PlatformAdminSettings admin;
 
-    public PasswordAuthenticationProvider(UserCredentialsRepository users, PasswordHasher hasher, PlatformAdminSettings admin) {
+    public PasswordAuthenticationProvider(UserCredentialsRepository users, PasswordHasher hasher) {
         this.users = users;
         this.hasher = hasher;
-        this.admin = admin;
     }
 
     @Override
@@ -42,21 +38,14 @@ public class PasswordAuthenticationProvider<B> implements HttpRequestAuthenticat
         if (username == null || password == null) {
             return AuthenticationResponse.failure(AuthenticationFailureReason.CREDENTIALS_DO_NOT_MATCH);
         }
-        if (admin.configured() && constantTimeEquals(admin.getUsername(), username)) {
-            return constantTimeEquals(admin.getPassword(), password)
-                    ? AuthenticationResponse.success(Caller.PLATFORM_ADMIN_SUBJECT)
-                    : AuthenticationResponse.failure(AuthenticationFailureReason.CREDENTIALS_DO_NOT_MATCH);
-        }
         Optional<UserCredentials> user = users.findByEmail(username);
         // Verify even when the user is unknown, so response time does not reveal which e-mails exist.
         if (!hasher.matches(password, user.map(UserCredentials::passwordHash).orElse(null))) {
             return AuthenticationResponse.failure(AuthenticationFailureReason.CREDENTIALS_DO_NOT_MATCH);
         }
-        return user.get().active() ? AuthenticationResponse.success(user.get().id().toString())
-                : AuthenticationResponse.failure(AuthenticationFailureReason.USER_DISABLED);
-    }
-
-    private static boolean constantTimeEquals(String expected, String given) {
-        return expected != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+        if (!user.get().active()) {
+            return AuthenticationResponse.failure(AuthenticationFailureReason.USER_DISABLED);
+        }
+        return AuthenticationResponse.success(user.get().platformAdmin() ? Caller.PLATFORM_ADMIN_SUBJECT : user.get().id().toString());
     }
 }

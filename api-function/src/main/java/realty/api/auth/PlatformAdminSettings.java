@@ -4,9 +4,10 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 
 /**
- * The SaaS operator's credentials ({@code realty.platform-admin.*}): from configuration, in AWS from
- * the secret named by {@code PLATFORM_ADMIN_SECRET_ARN}; never from source code. Without them nobody
- * can log in as platform admin.
+ * The SaaS operator's first credentials ({@code realty.platform-admin.*}): from configuration, in AWS
+ * from the secret named by {@code PLATFORM_ADMIN_SECRET_ARN}; never from source code.
+ * {@link PlatformAdminBootstrap} creates the platform admin's users row from them once; after that
+ * the row is the truth (its password changes through the API) and these are not read at login.
  */
 @ConfigurationProperties("realty.platform-admin")
 public class PlatformAdminSettings {

@@ -5,7 +5,7 @@ import io.micronaut.data.annotation.MappedEntity;
 
 import java.util.UUID;
 
-/** What login reads of a user: the bcrypt hash and whether the account may log in. */
+/** What login reads of a user: the bcrypt hash, whether the account may log in, and whether it is the platform admin. */
 @MappedEntity("users")
-public record UserCredentials(@Id UUID id, String passwordHash, boolean active) {
+public record UserCredentials(@Id UUID id, String passwordHash, boolean active, boolean platformAdmin) {
 }

@@ -12,6 +12,6 @@ import java.util.UUID;
 public interface UserCredentialsRepository extends GenericRepository<UserCredentials, UUID> {
 
     /** E-mails are unique regardless of case (index users_email_unique on lower(email)); an exact match, never a pattern. */
-    @Query("SELECT id, password_hash, active FROM users WHERE lower(email) = lower(:email)")
+    @Query("SELECT id, password_hash, active, platform_admin FROM users WHERE lower(email) = lower(:email)")
     Optional<UserCredentials> findByEmail(String email);
 }

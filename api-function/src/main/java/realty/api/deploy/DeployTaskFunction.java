@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.flywaydb.core.api.output.MigrateResult;
 import realty.api.ApiFunction;
+import realty.api.auth.PlatformAdminBootstrap;
 import realty.core.broker.BrokerUnavailableException;
 import realty.core.config.FunctionContexts;
 import realty.core.topology.TopologyDeclarer;
@@ -17,8 +18,9 @@ import javax.sql.DataSource;
 import java.util.Map;
 
 /**
- * One-shot Lambda handler run on every deploy: applies the Flyway migrations and declares the
- * RabbitMQ topology. Both are idempotent, so re-running is safe.
+ * One-shot Lambda handler run on every deploy: applies the Flyway migrations, creates the platform
+ * admin's users row if there is none yet ({@link PlatformAdminBootstrap}) and declares the RabbitMQ
+ * topology. All are idempotent, so re-running is safe.
  *
  * <p>Both happen in the invocation, never while the function initialises: Lambda gives INIT 10
  * seconds (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html#runtimes-lifecycle-ib),
@@ -34,6 +36,8 @@ public class DeployTaskFunction extends MicronautRequestHandler<Map<String, Obje
     protected FlywayConfigurationProperties flyway;
     @Inject
     protected DataSource dataSource;
+    @Inject
+    protected PlatformAdminBootstrap platformAdmin;
 
     public DeployTaskFunction() {
         super();
@@ -54,6 +58,7 @@ public class DeployTaskFunction extends MicronautRequestHandler<Map<String, Obje
                 .dataSource(DelegatingDataSource.unwrapDataSource(dataSource))
                 .load()
                 .migrate();
+        PlatformAdminBootstrap.Outcome admin = platformAdmin.ensure();
         try {
             topology.declare();
         } catch (BrokerUnavailableException e) {
@@ -62,6 +67,7 @@ public class DeployTaskFunction extends MicronautRequestHandler<Map<String, Obje
         return Map.of("migrationsApplied", migrations.migrationsExecuted,
                 "schemaVersion", String.valueOf(migrations.targetSchemaVersion != null
                         ? migrations.targetSchemaVersion : migrations.initialSchemaVersion),
+                "platformAdmin", admin.name().toLowerCase(java.util.Locale.ROOT),
                 "topology", "declared");
     }
 }

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import realty.api.ApiFunction;
+import realty.api.auth.LoginThrottle;
 import realty.core.broker.BrokerUnavailableException;
 import realty.core.config.FunctionContexts;
 import realty.api.security.RefusalAudit;
@@ -28,6 +29,8 @@ public class OutboxRelayFunction extends MicronautRequestHandler<ScheduledEvent,
     protected RefusalAudit refusals;
     @Inject
     protected EventMetrics metrics;
+    @Inject
+    protected LoginThrottle logins;
 
     public OutboxRelayFunction() {
         super();
@@ -48,6 +51,7 @@ public class OutboxRelayFunction extends MicronautRequestHandler<ScheduledEvent,
         // are written as outbox events first, so this same run publishes them.
         try {
             int summaries = refusals.sweep();
+            logins.sweep(); // login throttle windows that ended
             int published = outbox.relayPending();
             LOG.info("outbox relay published {} pending events ({} refusal summaries)", published, summaries);
             return "published " + published;

@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import realty.core.broker.BrokerUnavailableException;
+import realty.api.auth.LoginThrottle;
 import realty.api.security.RefusalAudit;
 import realty.core.outbox.OutboxPublisher;
 
@@ -20,17 +21,20 @@ public class ScheduledOutboxRelay {
 
     private final OutboxPublisher outbox;
     private final RefusalAudit refusals;
+    private final LoginThrottle logins;
     private volatile boolean brokerWasDown;
 
-    public ScheduledOutboxRelay(OutboxPublisher outbox, RefusalAudit refusals) {
+    public ScheduledOutboxRelay(OutboxPublisher outbox, RefusalAudit refusals, LoginThrottle logins) {
         this.outbox = outbox;
         this.refusals = refusals;
+        this.logins = logins;
     }
 
     @Scheduled(fixedDelay = "${realty.outbox.relay-interval}", initialDelay = "${realty.outbox.relay-interval}")
     void relay() {
         try {
             refusals.sweep(); // summaries of closed refusal windows go out with this relay run
+            logins.sweep(); // login throttle windows that ended
         } catch (RuntimeException e) {
             LOG.warn("refusal summaries failed: {}", e.getMessage());
         }

@@ -1,6 +1,8 @@
 package realty.api.web;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.servlet.http.ServletHttpRequest;
 
 import java.util.UUID;
 
@@ -14,8 +16,7 @@ public record RequestInfo(String requestId, String sourceIp, String userAgent) {
 
     public static RequestInfo of(HttpRequest<?> request) {
         String id = request.getAttribute(ATTRIBUTE, String.class).orElseGet(() -> assignId(request));
-        String ip = request.getRemoteAddress() == null || request.getRemoteAddress().getAddress() == null ? null
-                : request.getRemoteAddress().getAddress().getHostAddress();
+        String ip = sourceIp(request);
         String agent = request.getHeaders().get("User-Agent");
         return new RequestInfo(id, ip, agent == null ? null : agent.substring(0, Math.min(agent.length(), 500)));
     }
@@ -34,6 +35,24 @@ public record RequestInfo(String requestId, String sourceIp, String userAgent) {
         }
         int actionEnd = path.indexOf('/', AUTH.length());
         return actionEnd < 0 || actionEnd == path.length() - 1 ? path : path.substring(0, actionEnd + 1) + "{token}";
+    }
+
+    /**
+     * The address of the client that reached API Gateway. Behind an HTTP API (payload 2.0) that is the
+     * event's {@code requestContext.http.sourceIp}, "the source IP address of the TCP connection making
+     * the request to API Gateway" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html,
+     * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html); the local
+     * gateway fills it the same way. Never X-Forwarded-For: any client can write that header. The servlet
+     * request's own remote address is only the URI's host under Lambda, so it is the fallback for other servers.
+     */
+    static String sourceIp(HttpRequest<?> request) {
+        if (request instanceof ServletHttpRequest<?, ?> servlet && servlet.getNativeRequest() instanceof APIGatewayV2HTTPEvent event
+                && event.getRequestContext() != null && event.getRequestContext().getHttp() != null
+                && event.getRequestContext().getHttp().getSourceIp() != null) {
+            return event.getRequestContext().getHttp().getSourceIp();
+        }
+        return request.getRemoteAddress() == null || request.getRemoteAddress().getAddress() == null ? null
+                : request.getRemoteAddress().getAddress().getHostAddress();
     }
 
     /** Keeps a well-formed client id (so it can correlate across systems), otherwise makes one. */

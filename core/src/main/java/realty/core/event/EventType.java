@@ -12,6 +12,8 @@ import realty.core.event.payload.PropertyUpdated;
 import realty.core.event.payload.SaleCancelled;
 import realty.core.event.payload.SaleCompleted;
 import realty.core.event.payload.SecurityAccessDenied;
+import realty.core.event.payload.SecurityLoginFailed;
+import realty.core.event.payload.SecurityLoginLocked;
 import realty.core.event.payload.UserCreated;
 import realty.core.event.payload.UserInvitationAccepted;
 import realty.core.event.payload.UserInvited;
@@ -43,7 +45,9 @@ public enum EventType {
     COMMISSION_CALCULATED("commission.calculated", 1, 5, Map.of(1, CommissionCalculated.class)),
     COMMISSION_PAID("commission.paid", 1, 5, Map.of(1, CommissionPaid.class)),
     COMMISSION_CANCELLED("commission.cancelled", 1, 5, Map.of(1, CommissionCancelled.class)),
-    SECURITY_ACCESS_DENIED("security.access_denied", 1, 5, Map.of(1, SecurityAccessDenied.class));
+    SECURITY_ACCESS_DENIED("security.access_denied", 1, 5, Map.of(1, SecurityAccessDenied.class)),
+    SECURITY_LOGIN_FAILED("security.login_failed", 1, 5, Map.of(1, SecurityLoginFailed.class)),
+    SECURITY_LOGIN_LOCKED("security.login_locked", 1, 5, Map.of(1, SecurityLoginLocked.class));
 
     private static final Map<String, EventType> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(EventType::typeName, Function.identity()));

@@ -13,8 +13,8 @@ import java.util.UUID;
  * processor, reading controller signatures, sees a caller argument as the authenticated user and
  * not as a request parameter.
  *
- * @param userId        null for the platform admin
- * @param platformAdmin the SaaS operator: creates companies, sees every tenant
+ * @param userId        the users row; null only for a platform admin built without one (tests)
+ * @param platformAdmin the SaaS operator: creates companies, sees every tenant, belongs to none
  */
 public record Caller(@Nullable UUID userId, String username, Set<Profile> profiles, Set<UUID> companyIds,
                      boolean platformAdmin) implements Principal {
@@ -23,6 +23,11 @@ public record Caller(@Nullable UUID userId, String username, Set<Profile> profil
 
     public static Caller platformAdmin(String username) {
         return new Caller(null, username, Set.of(), Set.of(), true);
+    }
+
+    /** The platform admin's users row: no profile and no company, whatever else the database holds. */
+    public static Caller platformAdmin(UUID userId, String username) {
+        return new Caller(userId, username, Set.of(), Set.of(), true);
     }
 
     public boolean has(Profile profile) {

@@ -18,6 +18,8 @@ import static realty.core.event.EventType.PROPERTY_UPDATED;
 import static realty.core.event.EventType.SALE_CANCELLED;
 import static realty.core.event.EventType.SALE_COMPLETED;
 import static realty.core.event.EventType.SECURITY_ACCESS_DENIED;
+import static realty.core.event.EventType.SECURITY_LOGIN_FAILED;
+import static realty.core.event.EventType.SECURITY_LOGIN_LOCKED;
 import static realty.core.event.EventType.USER_CREATED;
 import static realty.core.event.EventType.USER_INVITATION_ACCEPTED;
 import static realty.core.event.EventType.USER_INVITED;
@@ -43,7 +45,7 @@ public final class Topology {
             new WorkQueue("audit_events", AUDIT, 5, Duration.ofHours(24),
                     Set.of(USER_CREATED, USER_UPDATED, USER_INVITED, USER_INVITATION_ACCEPTED, PROPERTY_CREATED, PROPERTY_UPDATED, PROPERTY_ASSIGNMENT_CHANGED,
                             PROPERTIES_IMPORTED, SECURITY_ACCESS_DENIED, SALE_COMPLETED, SALE_CANCELLED, COMMISSION_CALCULATED,
-                            COMMISSION_PAID, COMMISSION_CANCELLED),
+                            COMMISSION_PAID, COMMISSION_CANCELLED, SECURITY_LOGIN_FAILED, SECURITY_LOGIN_LOCKED),
                     new RetryPolicy(5, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
                             Duration.ofSeconds(30), Duration.ofMinutes(2)))),
             new WorkQueue("notification_events", NOTIFICATION, 3, Duration.ofDays(7),
