@@ -133,6 +133,8 @@ public final class LocalSystem implements AutoCloseable {
         p.put("realty.broker.virtual-host", s.virtualHost());
         p.put("realty.broker.username", s.amqpUsername());
         p.put("realty.broker.password", s.amqpPassword());
+        // The API and notification-function derive reset links from one key (AWS: PASSWORD_RESET_SECRET_ARN); locally, from the run's JWT key.
+        p.putIfAbsent("realty.password-reset.link-key", "local-password-reset-links/" + s.jwtSecret());
         return p;
     }
 

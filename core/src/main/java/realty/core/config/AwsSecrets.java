@@ -34,7 +34,8 @@ final class AwsSecrets {
             "JWT_SECRET_ARN", Map.of("key", "micronaut.security.token.jwt.signatures.secret.generator.secret"),
             "PLATFORM_ADMIN_SECRET_ARN", Map.of("username", "realty.platform-admin.username",
                     "password", "realty.platform-admin.password"),
-            "SMTP_SECRET_ARN", Map.of("username", "realty.mail.username", "password", "realty.mail.password"));
+            "SMTP_SECRET_ARN", Map.of("username", "realty.mail.username", "password", "realty.mail.password"),
+            "PASSWORD_RESET_SECRET_ARN", Map.of("key", "realty.password-reset.link-key"));
 
     private AwsSecrets() {
     }

@@ -14,6 +14,8 @@ import realty.core.event.payload.EventPayload;
 import realty.core.event.payload.PropertiesImported;
 import realty.core.event.payload.PropertyAssignmentChanged;
 import realty.core.event.payload.UserCreated;
+import realty.core.security.PasswordResetSettings;
+import realty.core.security.PasswordResetTokens;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -36,7 +38,8 @@ class MailComposerTest {
     private static final UUID PROSPECTOR = UUID.randomUUID();
     private static final UUID FINANCIAL = UUID.randomUUID();
     private final Directory directory = new Directory();
-    private final MailComposer composer = new MailComposer(directory, new MailTemplates());
+    private final MailComposer composer = new MailComposer(directory, new MailTemplates(), new PasswordResetMail(null,
+            new PasswordResetTokens(new PasswordResetSettings()), new PasswordResetSettings(), new MailTemplates()));
 
     /** The company's people, as the database would answer. */
     static final class Directory extends Recipients {
