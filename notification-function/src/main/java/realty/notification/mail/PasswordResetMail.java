@@ -47,7 +47,7 @@ public class PasswordResetMail {
         }
         var user = found.get();
         Recipient to = new Recipient(user.id(), user.email(), user.name(), MailLocale.of(user.locale()));
-        long minutes = Math.max(1, Duration.between(e.occurredAt(), p.expiresAt()).toMinutes());
+        long minutes = Math.max(1, Math.round(Duration.between(e.occurredAt(), p.expiresAt()).toSeconds() / 60.0));
         MailTemplates.Text text = templates.render(MailTemplate.PASSWORD_RESET, to.locale(), Map.of("name", to.name(),
                 "link", settings.getLinkUrl() + tokens.token(p.requestId()), "minutes", String.valueOf(minutes)));
         return List.of(new ComposedMail(e.id(), MailTemplate.PASSWORD_RESET, to.locale(), to.userId(), to.email(), to.name(),
