@@ -7,7 +7,6 @@ import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import realty.api.web.LoggablePath;
 import realty.api.web.RequestInfo;
 import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
@@ -115,7 +114,7 @@ public class RefusalAudit {
                 : request.getUserPrincipal(Authentication.class).map(Authentication::getName).orElse(null);
         UUID company = caller == null || caller.companyIds().isEmpty() ? null
                 : caller.companyIds().stream().sorted().findFirst().orElse(null);
-        SecurityAccessDenied payload = SecurityAccessDenied.request(request.getMethodName(), LoggablePath.of(request), status, reason);
+        SecurityAccessDenied payload = SecurityAccessDenied.request(request.getMethodName(), RequestInfo.loggablePath(request), status, reason);
         return EventEnvelope.create(EventType.SECURITY_ACCESS_DENIED, company,
                 new Actor(subject, caller == null ? null : caller.profileCodes(), null, info.sourceIp(), info.userAgent()),
                 info.requestId(), null, new AggregateRef("request", info.requestId()), payload);

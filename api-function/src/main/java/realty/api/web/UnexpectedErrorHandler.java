@@ -30,13 +30,13 @@ public class UnexpectedErrorHandler implements ExceptionHandler<RuntimeException
     public HttpResponse<Problem> handle(HttpRequest request, RuntimeException exception) {
         String requestId = RequestInfo.of(request).requestId();
         if (databaseUnavailable(exception)) {
-            LOG.warn("database unavailable on {} {} (request {}): {}", request.getMethod(), LoggablePath.of(request), requestId,
+            LOG.warn("database unavailable on {} {} (request {}): {}", request.getMethod(), RequestInfo.loggablePath(request), requestId,
                     exception.toString());
             return Problems.response(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
                             "The database is unreachable; retry later.", null))
                     .header("Retry-After", RETRY_AFTER_SECONDS);
         }
-        LOG.error("unexpected error on {} {} (request {})", request.getMethod(), LoggablePath.of(request), requestId, exception);
+        LOG.error("unexpected error on {} {} (request {})", request.getMethod(), RequestInfo.loggablePath(request), requestId, exception);
         return Problems.response(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "The request could not be completed; quote the X-Request-Id when reporting it.", null));
     }
