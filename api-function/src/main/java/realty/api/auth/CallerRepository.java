@@ -1,6 +1,7 @@
 package realty.api.auth;
 
 import io.micronaut.core.annotation.Introspected;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.data.annotation.Query;
@@ -10,6 +11,7 @@ import io.micronaut.data.repository.GenericRepository;
 import realty.core.tenancy.RowScope;
 import realty.core.tenancy.Scoped;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -24,7 +26,7 @@ public interface CallerRepository extends GenericRepository<CallerRepository.Use
 
     /** Company ids as text: Micronaut Data reads no uuid arrays. */
     @Introspected
-    record Row(String email, boolean active, boolean platformAdmin, String[] profiles, String[] companyIds) {
+    record Row(String email, boolean active, boolean platformAdmin, String[] profiles, String[] companyIds, @Nullable Instant tokensNotBefore) {
     }
 
     /** Resolving who calls comes before any tenant is known: callers pass {@link RowScope#system()}. */
@@ -33,7 +35,8 @@ public interface CallerRepository extends GenericRepository<CallerRepository.Use
             SELECT u.email, u.active, u.platform_admin,
                    ARRAY(SELECT profile FROM user_profiles p WHERE p.user_id = u.id) AS profiles,
                    ARRAY(SELECT CAST(c.company_id AS text) FROM user_companies c WHERE c.user_id = u.id
-                         AND (:allCompanies OR c.company_id = ANY(CAST(:companies AS uuid[])))) AS company_ids
+                         AND (:allCompanies OR c.company_id = ANY(CAST(:companies AS uuid[])))) AS company_ids,
+                   u.tokens_not_before
             FROM users u WHERE u.id = :id""")
     Optional<Row> load(RowScope scope, UUID id);
 

@@ -1,5 +1,6 @@
 package realty.api.auth;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
 import realty.api.web.ProblemException;
@@ -7,6 +8,8 @@ import realty.core.security.Caller;
 import realty.core.security.Profile;
 import realty.core.tenancy.RowScope;
 
+import java.time.Instant;
+import java.util.Date;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Optional;
@@ -39,11 +42,15 @@ public class CallerResolver {
                 throw ProblemException.unauthorized("invalid token subject");
             }
         }
-        return load(userId).orElseThrow(() -> ProblemException.unauthorized("user unknown or deactivated"));
+        return load(userId, issuedAt(authentication)).orElseThrow(() -> ProblemException.unauthorized("user unknown or deactivated"));
     }
 
-    private Optional<Caller> load(UUID userId) {
+    private Optional<Caller> load(UUID userId, @Nullable Instant issuedAt) {
         return callers.load(RowScope.system(), userId).filter(CallerRepository.Row::active).map(row -> {
+            // Revoked by a password change or a deactivation (V8__password_reset.sql rounds the instant up to a whole second).
+            if (row.tokensNotBefore() != null && (issuedAt == null || issuedAt.isBefore(row.tokensNotBefore()))) {
+                throw ProblemException.unauthorized("token issued before the password change or deactivation");
+            }
             if (row.platformAdmin()) {
                 return Caller.platformAdmin(userId, row.email()); // outside every company, whatever rows say
             }
@@ -57,5 +64,17 @@ public class CallerResolver {
             }
             return new Caller(userId, row.email(), Set.copyOf(profiles), Set.copyOf(companies), false);
         });
+    }
+
+    /** The JWT's {@code iat} (whole seconds), as the token validator hands the claims over. */
+    private static @Nullable Instant issuedAt(Authentication authentication) {
+        Object iat = authentication.getAttributes().get("iat");
+        if (iat instanceof Date d) {
+            return d.toInstant();
+        }
+        if (iat instanceof Number n) {
+            return Instant.ofEpochSecond(n.longValue());
+        }
+        return iat instanceof Instant i ? i : null;
     }
 }

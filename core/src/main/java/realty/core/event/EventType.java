@@ -5,6 +5,8 @@ import realty.core.event.payload.CommissionCancelled;
 import realty.core.event.payload.CommissionPaid;
 import realty.core.event.payload.CommissionSplitRequested;
 import realty.core.event.payload.EventPayload;
+import realty.core.event.payload.PasswordChanged;
+import realty.core.event.payload.PasswordResetRequested;
 import realty.core.event.payload.PropertiesImported;
 import realty.core.event.payload.PropertyAssignmentChanged;
 import realty.core.event.payload.PropertyCreated;
@@ -47,7 +49,9 @@ public enum EventType {
     COMMISSION_CANCELLED("commission.cancelled", 1, 5, Map.of(1, CommissionCancelled.class)),
     SECURITY_ACCESS_DENIED("security.access_denied", 1, 5, Map.of(1, SecurityAccessDenied.class)),
     SECURITY_LOGIN_FAILED("security.login_failed", 1, 5, Map.of(1, SecurityLoginFailed.class)),
-    SECURITY_LOGIN_LOCKED("security.login_locked", 1, 5, Map.of(1, SecurityLoginLocked.class));
+    SECURITY_LOGIN_LOCKED("security.login_locked", 1, 5, Map.of(1, SecurityLoginLocked.class),
+    USER_PASSWORD_RESET_REQUESTED("user.password_reset_requested", 1, 5, Map.of(1, PasswordResetRequested.class)),
+    USER_PASSWORD_CHANGED("user.password_changed", 1, 5, Map.of(1, PasswordChanged.class));
 
     private static final Map<String, EventType> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(EventType::typeName, Function.identity()));

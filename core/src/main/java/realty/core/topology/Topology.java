@@ -23,6 +23,8 @@ import static realty.core.event.EventType.SECURITY_LOGIN_LOCKED;
 import static realty.core.event.EventType.USER_CREATED;
 import static realty.core.event.EventType.USER_INVITATION_ACCEPTED;
 import static realty.core.event.EventType.USER_INVITED;
+import static realty.core.event.EventType.USER_PASSWORD_CHANGED;
+import static realty.core.event.EventType.USER_PASSWORD_RESET_REQUESTED;
 import static realty.core.event.EventType.USER_UPDATED;
 
 /**
@@ -45,12 +47,13 @@ public final class Topology {
             new WorkQueue("audit_events", AUDIT, 5, Duration.ofHours(24),
                     Set.of(USER_CREATED, USER_UPDATED, USER_INVITED, USER_INVITATION_ACCEPTED, PROPERTY_CREATED, PROPERTY_UPDATED, PROPERTY_ASSIGNMENT_CHANGED,
                             PROPERTIES_IMPORTED, SECURITY_ACCESS_DENIED, SALE_COMPLETED, SALE_CANCELLED, COMMISSION_CALCULATED,
-                            COMMISSION_PAID, COMMISSION_CANCELLED, SECURITY_LOGIN_FAILED, SECURITY_LOGIN_LOCKED),
+                            COMMISSION_PAID, COMMISSION_CANCELLED, SECURITY_LOGIN_FAILED, SECURITY_LOGIN_LOCKED,
+                            USER_PASSWORD_RESET_REQUESTED, USER_PASSWORD_CHANGED),
                     new RetryPolicy(5, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
                             Duration.ofSeconds(30), Duration.ofMinutes(2)))),
             new WorkQueue("notification_events", NOTIFICATION, 3, Duration.ofDays(7),
                     Set.of(USER_CREATED, USER_INVITED, PROPERTY_ASSIGNMENT_CHANGED, PROPERTIES_IMPORTED, COMMISSION_CALCULATED, COMMISSION_PAID,
-                            COMMISSION_CANCELLED),
+                            COMMISSION_CANCELLED, USER_PASSWORD_RESET_REQUESTED),
                     new RetryPolicy(6, List.of(Duration.ofSeconds(5), Duration.ofSeconds(30),
                             Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30))))));
 

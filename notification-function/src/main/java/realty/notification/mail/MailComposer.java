@@ -11,6 +11,7 @@ import realty.core.event.payload.CommissionPaid;
 import realty.core.event.payload.CommissionShare;
 import realty.core.event.payload.CommissionTransactionChange;
 import realty.core.event.payload.EventPayload;
+import realty.core.event.payload.PasswordResetRequested;
 import realty.core.event.payload.PropertiesImported;
 import realty.core.event.payload.PropertyAssignmentChanged;
 import realty.core.event.payload.UserCreated;
@@ -47,7 +48,8 @@ import java.util.UUID;
  *   <li>{@code properties.imported} → to the importer;</li>
  *   <li>{@code commission.calculated|paid|cancelled} → to each agent / prospector with a user account;
  *       a {@code commission.calculated} with {@code "status": "no_applicable_rule"} → to the financial
- *       users (the payload's {@code recipientUserIds}, else every financial user of the company).</li>
+ *       users (the payload's {@code recipientUserIds}, else every financial user of the company);</li>
+ *   <li>{@code user.password_reset_requested} → the reset link, to the user ({@link PasswordResetMail}).</li>
  * </ul>
  * Nothing is sent here; see {@link MailDispatcher}.
  */
@@ -56,15 +58,20 @@ public class MailComposer {
     private final Recipients recipients;
     private final MailTemplates templates;
     private final InvitationTokens invitations;
+    private final PasswordResetMail passwordReset;
 
-    public MailComposer(Recipients recipients, MailTemplates templates, InvitationTokens invitations) {
+    public MailComposer(Recipients recipients, MailTemplates templates, InvitationTokens invitations, PasswordResetMail passwordReset) {
         this.recipients = recipients;
         this.templates = templates;
         this.invitations = invitations;
+        this.passwordReset = passwordReset;
     }
 
     public List<ComposedMail> compose(EventEnvelope event, Connection c) throws PermanentFailureException, SQLException {
         EventType type = event.eventType();
+        if (type == EventType.USER_PASSWORD_RESET_REQUESTED) { // an account's mail, of no company
+            return passwordReset.compose(event, payload(event, PasswordResetRequested.class));
+        }
         if (event.companyId() == null) {
             throw new PermanentFailureException(event.type() + " has no companyId: its recipients cannot be resolved");
         }

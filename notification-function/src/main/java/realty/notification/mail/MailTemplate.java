@@ -17,7 +17,8 @@ public enum MailTemplate {
     COMMISSION_PAID("commission-paid", "name", "company", "amount", "role", "sale"),
     COMMISSION_CANCELLED("commission-cancelled", "name", "company", "amount", "role", "sale"),
     NO_APPLICABLE_RULE("no-applicable-rule", "name", "company", "sale", "agent", "price"),
-    SUMMARY("summary", "name", "count", "items");
+    SUMMARY("summary", "name", "count", "items"),
+    PASSWORD_RESET("password-reset", "name", "link", "minutes");
 
     private final String code;
     private final List<String> variables;

@@ -17,6 +17,8 @@ import realty.core.event.payload.UserCreated;
 import realty.core.event.payload.UserInvited;
 import realty.core.invitation.InvitationSettings;
 import realty.core.invitation.InvitationTokens;
+import realty.core.security.PasswordResetSettings;
+import realty.core.security.PasswordResetTokens;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -41,7 +43,8 @@ class MailComposerTest {
     private static final UUID FINANCIAL = UUID.randomUUID();
     private final Directory directory = new Directory();
     private final InvitationTokens tokens = new InvitationTokens(invitationSettings());
-    private final MailComposer composer = new MailComposer(directory, new MailTemplates(), tokens);
+    private final MailComposer composer = new MailComposer(directory, new MailTemplates(), tokens, new PasswordResetMail(null,
+            new PasswordResetTokens(new PasswordResetSettings()), new PasswordResetSettings(), new MailTemplates()));
 
     private static InvitationSettings invitationSettings() {
         InvitationSettings s = new InvitationSettings();

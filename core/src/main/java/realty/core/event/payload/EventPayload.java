@@ -9,5 +9,5 @@ package realty.core.event.payload;
 public sealed interface EventPayload permits UserCreated, UserUpdated, UserInvited, UserInvitationAccepted, PropertyCreated, PropertyUpdated,
         PropertyAssignmentChanged, PropertiesImported, SaleCompleted, SaleCancelled, CommissionSplitRequested,
         CommissionCalculated, CommissionPaid, CommissionCancelled, SecurityAccessDenied, DeadLetterActioned,
-        SecurityLoginFailed, SecurityLoginLocked, UnreadablePayload {
+        SecurityLoginFailed, SecurityLoginLocked, PasswordResetRequested, PasswordChanged, UnreadablePayload {
 }

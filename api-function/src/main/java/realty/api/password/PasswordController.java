@@ -1,0 +1,81 @@
+package realty.api.password;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import realty.api.security.RefusalAudit;
+import realty.api.user.FitsBcrypt;
+import realty.api.web.ProblemException;
+import realty.api.web.RequestInfo;
+import realty.core.security.Caller;
+
+/**
+ * {@code POST /api/v1/me/password} (authenticated), {@code POST /api/v1/auth/password-reset} and
+ * {@code POST /api/v1/auth/password-reset/{token}} (anonymous); docs/accounts.md. Neither the
+ * passwords nor the token are ever logged: they only reach {@link PasswordService}.
+ */
+@Controller("/api/v1")
+public class PasswordController {
+    private final PasswordService passwords;
+    private final RefusalAudit refusals;
+
+    public PasswordController(PasswordService passwords, RefusalAudit refusals) {
+        this.passwords = passwords;
+        this.refusals = refusals;
+    }
+
+    @Serdeable
+    public record ChangeRequest(@NotNull @Size(max = 200) String currentPassword,
+                                @NotNull @Size(max = 72) @FitsBcrypt String newPassword) {
+    }
+
+    @Serdeable
+    public record ResetRequest(@NotBlank @Email @Size(max = 254) String email) {
+    }
+
+    @Serdeable
+    public record NewPassword(@NotNull @Size(max = 72) @FitsBcrypt String newPassword) {
+    }
+
+    @Post("/me/password")
+    @Secured(SecurityRule.IS_AUTHENTICATED)
+    public HttpResponse<Void> change(Caller caller, @Body @Valid ChangeRequest body, HttpRequest<?> request) {
+        passwords.change(caller, body.currentPassword(), body.newPassword(), RequestInfo.of(request));
+        return HttpResponse.noContent();
+    }
+
+    /** Always 202, whether the e-mail belongs to anyone or not. */
+    @Post("/auth/password-reset")
+    @Secured(SecurityRule.IS_ANONYMOUS)
+    public HttpResponse<Void> requestReset(@Body @Valid ResetRequest body, HttpRequest<?> request) {
+        passwords.requestReset(body.email(), RequestInfo.of(request));
+        return HttpResponse.status(HttpStatus.ACCEPTED);
+    }
+
+    @Post("/auth/password-reset/{token}")
+    @Secured(SecurityRule.IS_ANONYMOUS)
+    public HttpResponse<Void> reset(@PathVariable String token, @Body @Valid NewPassword body, HttpRequest<?> request) {
+        try {
+            passwords.reset(token, body.newPassword(), RequestInfo.of(request));
+        } catch (ProblemException e) {
+            if (e.status() == HttpStatus.GONE) {
+                // 401/403/404 are audited by AccessDeniedAudit; a spent link is a refusal too
+                refusals.record(request, e.status().getCode(), e.getMessage());
+            }
+            throw e;
+        }
+        return HttpResponse.noContent();
+    }
+}
