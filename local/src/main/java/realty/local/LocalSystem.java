@@ -141,8 +141,6 @@ public final class LocalSystem implements AutoCloseable {
         p.put("realty.broker.password", s.amqpPassword());
         // The API and the notification function derive invitation tokens with one secret; locally, from the JWT key.
         p.putIfAbsent("realty.invitations.secret", InvitationTokens.hash("invitations:" + s.jwtSecret()));
-        // The API and notification-function derive reset links from one key (AWS: PASSWORD_RESET_SECRET_ARN); locally, from the run's JWT key.
-        p.putIfAbsent("realty.password-reset.link-key", "local-password-reset-links/" + s.jwtSecret());
         return p;
     }
 

@@ -35,8 +35,8 @@ final class AwsSecrets {
             "PLATFORM_ADMIN_SECRET_ARN", Map.of("username", "realty.platform-admin.username",
                     "password", "realty.platform-admin.password"),
             "SMTP_SECRET_ARN", Map.of("username", "realty.mail.username", "password", "realty.mail.password"),
-            "INVITATION_SECRET_ARN", Map.of("key", "realty.invitations.secret"),
-            "PASSWORD_RESET_SECRET_ARN", Map.of("key", "realty.password-reset.link-key"));
+            // also the password-reset links' key (PasswordResetTokens), with its own HMAC prefix
+            "INVITATION_SECRET_ARN", Map.of("key", "realty.invitations.secret"));
 
     private AwsSecrets() {
     }

@@ -7,8 +7,8 @@ import java.time.Duration;
 
 /**
  * {@code realty.password-reset.*}, read by the API (ttl, key) and notification-function (key, link
- * URL). The key comes from the secret named by {@code PASSWORD_RESET_SECRET_ARN} in AWS
- * ({@code REALTY_PASSWORD_RESET_LINK_KEY} otherwise); the local runner makes one per run.
+ * URL). Without a key of its own ({@code REALTY_PASSWORD_RESET_LINK_KEY}) the invitation links'
+ * secret is used ({@link PasswordResetTokens}).
  */
 @ConfigurationProperties("realty.password-reset")
 public class PasswordResetSettings {

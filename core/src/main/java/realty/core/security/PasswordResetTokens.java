@@ -1,6 +1,8 @@
 package realty.core.security;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import realty.core.invitation.InvitationSettings;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -22,9 +24,20 @@ public class PasswordResetTokens {
     private static final int MIN_KEY_BYTES = 32;
     private final byte[] key;
 
-    public PasswordResetTokens(PasswordResetSettings settings) {
-        String k = settings.getLinkKey();
+    /**
+     * The key is {@code realty.password-reset.link-key} when set, otherwise the invitation links' secret
+     * ({@code INVITATION_SECRET_ARN} in AWS, already given to the API and notification-function): the
+     * HMAC inputs are prefixed differently ({@code password-reset:} here, {@code realty-invitation:} for
+     * invitations), so one key never yields the same token for both kinds of link.
+     */
+    @Inject
+    public PasswordResetTokens(PasswordResetSettings settings, InvitationSettings invitations) {
+        String k = settings.getLinkKey() != null ? settings.getLinkKey() : invitations.getSecret();
         this.key = k == null ? null : k.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public PasswordResetTokens(PasswordResetSettings settings) {
+        this(settings, new InvitationSettings());
     }
 
     /** Whether a key long enough is configured; without one no link can be made. */
@@ -35,7 +48,7 @@ public class PasswordResetTokens {
     /** The link token of a reset request: 43 URL-safe characters. */
     public String token(UUID requestId) {
         if (!configured()) {
-            throw new IllegalStateException("realty.password-reset.link-key is not configured (at least "
+            throw new IllegalStateException("no key for reset links: realty.invitations.secret or realty.password-reset.link-key (at least "
                     + MIN_KEY_BYTES + " bytes)");
         }
         try {

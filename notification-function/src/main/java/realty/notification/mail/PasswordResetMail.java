@@ -39,7 +39,7 @@ public class PasswordResetMail {
             throw new PermanentFailureException(e.type() + " payload has no requestId / expiresAt");
         }
         if (!tokens.configured()) {
-            throw new PermanentFailureException("realty.password-reset.link-key is not configured: no reset link can be made");
+            throw new PermanentFailureException("no key for reset links: set realty.invitations.secret or realty.password-reset.link-key");
         }
         var found = recipients.pendingRecipient(p.requestId());
         if (found.isEmpty()) {
