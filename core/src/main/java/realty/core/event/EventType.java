@@ -12,6 +12,7 @@ import realty.core.event.payload.PropertyUpdated;
 import realty.core.event.payload.SaleCancelled;
 import realty.core.event.payload.SaleCompleted;
 import realty.core.event.payload.SecurityAccessDenied;
+import realty.core.event.payload.UserAnonymised;
 import realty.core.event.payload.UserCreated;
 import realty.core.event.payload.UserUpdated;
 
@@ -29,6 +30,7 @@ import java.util.stream.Collectors;
 public enum EventType {
     USER_CREATED("user.created", 1, 5, Map.of(1, UserCreated.class)),
     USER_UPDATED("user.updated", 1, 5, Map.of(1, UserUpdated.class)),
+    USER_ANONYMISED("user.anonymised", 1, 5, Map.of(1, UserAnonymised.class)),
     PROPERTY_CREATED("property.created", 1, 5, Map.of(1, PropertyCreated.class)),
     PROPERTY_UPDATED("property.updated", 1, 5, Map.of(1, PropertyUpdated.class)),
     PROPERTY_ASSIGNMENT_CHANGED("property.assignment.changed", 1, 5, Map.of(1, PropertyAssignmentChanged.class)),

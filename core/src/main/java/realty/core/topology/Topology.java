@@ -19,6 +19,7 @@ import static realty.core.event.EventType.SALE_CANCELLED;
 import static realty.core.event.EventType.SALE_COMPLETED;
 import static realty.core.event.EventType.SECURITY_ACCESS_DENIED;
 import static realty.core.event.EventType.USER_CREATED;
+import static realty.core.event.EventType.USER_ANONYMISED;
 import static realty.core.event.EventType.USER_UPDATED;
 
 /**
@@ -39,7 +40,7 @@ public final class Topology {
                     Set.of(COMMISSION_SPLIT_REQUESTED),
                     new RetryPolicy(3, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5)))),
             new WorkQueue("audit_events", AUDIT, 5, Duration.ofHours(24),
-                    Set.of(USER_CREATED, USER_UPDATED, PROPERTY_CREATED, PROPERTY_UPDATED, PROPERTY_ASSIGNMENT_CHANGED,
+                    Set.of(USER_CREATED, USER_UPDATED, USER_ANONYMISED, PROPERTY_CREATED, PROPERTY_UPDATED, PROPERTY_ASSIGNMENT_CHANGED,
                             PROPERTIES_IMPORTED, SECURITY_ACCESS_DENIED, SALE_COMPLETED, SALE_CANCELLED, COMMISSION_CALCULATED,
                             COMMISSION_PAID, COMMISSION_CANCELLED),
                     new RetryPolicy(5, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
