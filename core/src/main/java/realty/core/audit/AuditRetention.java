@@ -91,9 +91,11 @@ public class AuditRetention {
                         archived.add(moveOut(c, p));
                     }
                 }
-                s.execute("RESET lock_timeout");
                 return new Pass(true, created, archived);
             } finally {
+                try (Statement s = c.createStatement()) {
+                    s.execute("RESET lock_timeout"); // the connection goes back to the pool
+                }
                 unlock(c);
             }
         } catch (SQLException | IOException e) {
