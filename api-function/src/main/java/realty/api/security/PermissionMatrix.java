@@ -20,7 +20,8 @@ public final class PermissionMatrix {
 
     public enum Resource { COMPANY, USER, AGENT, PROPERTY, ASSIGNMENT, SALE, COMMISSION_RULE, COMMISSION_TRANSACTION, AUDIT_LOG, WEBHOOK }
 
-    public enum Action { CREATE, READ, UPDATE, DELETE, PAY, CANCEL, DEACTIVATE }
+    /** EXPORT: the audit log's bulk export (issue 15), narrower than READ: owner and legal only. */
+    public enum Action { CREATE, READ, UPDATE, DELETE, PAY, CANCEL, DEACTIVATE, EXPORT }
 
     /** CO: rows of the caller's companies; OWN: rows linked to the caller. Wider scopes come first. */
     public enum Scope { CO, OWN }
@@ -32,7 +33,7 @@ public final class PermissionMatrix {
         grant(Profile.OWNER, USER, CO, CREATE, READ, UPDATE, DEACTIVATE);
         crud(Profile.OWNER, AGENT, PROPERTY, ASSIGNMENT, SALE, COMMISSION_RULE, WEBHOOK);
         grant(Profile.OWNER, COMMISSION_TRANSACTION, CO, READ, PAY, CANCEL);
-        grant(Profile.OWNER, AUDIT_LOG, CO, READ);
+        grant(Profile.OWNER, AUDIT_LOG, CO, READ, EXPORT);
 
         grant(Profile.DIRECTOR, COMPANY, CO, READ);
         // §2.2 lists only R here, but §2.1 lets directors create staff users and a director has
@@ -79,7 +80,7 @@ public final class PermissionMatrix {
         grant(Profile.LEGAL, PROPERTY, CO, READ);
         grant(Profile.LEGAL, SALE, CO, READ);
         grant(Profile.LEGAL, COMMISSION_TRANSACTION, CO, READ);
-        grant(Profile.LEGAL, AUDIT_LOG, CO, READ);
+        grant(Profile.LEGAL, AUDIT_LOG, CO, READ, EXPORT);
 
         grant(Profile.PORTAL, PROPERTY, OWN, READ);
         grant(Profile.PORTAL, SALE, OWN, READ);

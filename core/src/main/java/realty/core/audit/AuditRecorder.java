@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * Writes one row of the LGPD audit log for an event, on the caller's connection. The row's
- * {@code event_id} is unique, so an event cannot be audited twice whoever records it: the audit
+ * {@code (event_id, occurred_at)} is unique (the table is partitioned by occurred_at, and an event
+ * keeps its occurred_at on every delivery), so an event cannot be audited twice whoever records it: the audit
  * function, the API's inline fallback while the broker is down, or an operator action. The payload
  * is stored as its typed record encodes; no payload record has a field named like a secret
  * ({@link #SECRET_FIELD}, held by the event contract test), so there is nothing to redact.
@@ -29,7 +30,7 @@ public class AuditRecorder {
             INSERT INTO audit_logs (id, company_id, event_id, event_type, actor_user_id, actor_profiles, actor_system,
                                     resource_type, resource_id, occurred_at, request_id, source_ip, user_agent, data)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-            ON CONFLICT (event_id) DO NOTHING""";
+            ON CONFLICT (event_id, occurred_at) DO NOTHING""";
 
     private final JsonMapper json;
 

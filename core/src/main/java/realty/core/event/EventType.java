@@ -16,6 +16,7 @@ import realty.core.event.payload.SaleCompleted;
 import realty.core.event.payload.SecurityAccessDenied;
 import realty.core.event.payload.SecurityLoginFailed;
 import realty.core.event.payload.SecurityLoginLocked;
+import realty.core.event.payload.UserAnonymised;
 import realty.core.event.payload.UserCreated;
 import realty.core.event.payload.UserInvitationAccepted;
 import realty.core.event.payload.UserInvited;
@@ -37,6 +38,7 @@ public enum EventType {
     USER_UPDATED("user.updated", 1, 5, Map.of(1, UserUpdated.class)),
     USER_INVITED("user.invited", 1, 5, Map.of(1, UserInvited.class)),
     USER_INVITATION_ACCEPTED("user.invitation.accepted", 1, 5, Map.of(1, UserInvitationAccepted.class)),
+    USER_ANONYMISED("user.anonymised", 1, 5, Map.of(1, UserAnonymised.class)),
     PROPERTY_CREATED("property.created", 1, 5, Map.of(1, PropertyCreated.class)),
     PROPERTY_UPDATED("property.updated", 1, 5, Map.of(1, PropertyUpdated.class)),
     PROPERTY_ASSIGNMENT_CHANGED("property.assignment.changed", 1, 5, Map.of(1, PropertyAssignmentChanged.class)),

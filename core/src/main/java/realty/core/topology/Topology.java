@@ -25,6 +25,7 @@ import static realty.core.event.EventType.USER_INVITATION_ACCEPTED;
 import static realty.core.event.EventType.USER_INVITED;
 import static realty.core.event.EventType.USER_PASSWORD_CHANGED;
 import static realty.core.event.EventType.USER_PASSWORD_RESET_REQUESTED;
+import static realty.core.event.EventType.USER_ANONYMISED;
 import static realty.core.event.EventType.USER_UPDATED;
 
 /**
@@ -45,7 +46,7 @@ public final class Topology {
                     Set.of(COMMISSION_SPLIT_REQUESTED),
                     new RetryPolicy(3, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5)))),
             new WorkQueue("audit_events", AUDIT, 5, Duration.ofHours(24),
-                    Set.of(USER_CREATED, USER_UPDATED, USER_INVITED, USER_INVITATION_ACCEPTED, PROPERTY_CREATED, PROPERTY_UPDATED, PROPERTY_ASSIGNMENT_CHANGED,
+                    Set.of(USER_CREATED, USER_UPDATED, USER_ANONYMISED, USER_INVITED, USER_INVITATION_ACCEPTED, PROPERTY_CREATED, PROPERTY_UPDATED, PROPERTY_ASSIGNMENT_CHANGED,
                             PROPERTIES_IMPORTED, SECURITY_ACCESS_DENIED, SALE_COMPLETED, SALE_CANCELLED, COMMISSION_CALCULATED,
                             COMMISSION_PAID, COMMISSION_CANCELLED, SECURITY_LOGIN_FAILED, SECURITY_LOGIN_LOCKED,
                             USER_PASSWORD_RESET_REQUESTED, USER_PASSWORD_CHANGED),

@@ -13,7 +13,8 @@ import static realty.api.security.PermissionMatrix.Resource.*;
 
 /**
  * spec/domain.md §2.2 transcribed by hand, independently of the code's PermissionMatrix: the tests
- * check the code's table against this one and the API's answers against both.
+ * check the code's table against this one and the API's answers against both. EXPORT of the audit log
+ * (owner and legal) is issue 15's addition to §2.2.
  */
 final class DomainMatrix {
     private static final Resource[] COLUMNS = {COMPANY, USER, AGENT, PROPERTY, ASSIGNMENT, SALE, COMMISSION_RULE,
@@ -21,7 +22,7 @@ final class DomainMatrix {
 
     private static final Map<Profile, String[]> ROWS = new EnumMap<>(Map.of(
             Profile.OWNER, new String[]{"R co,U co", "C co,R co,U co,DEACTIVATE co", "CRUD co", "CRUD co", "CRUD co", "CRUD co",
-                    "CRUD co", "R co,PAY co,CANCEL co", "R co", "CRUD co"},
+                    "CRUD co", "R co,PAY co,CANCEL co", "R co,EXPORT co", "CRUD co"},
             // User: §2.2 says "R co", but §2.1 lets directors create staff users (manager rights plus): C per 2.1
             Profile.DIRECTOR, new String[]{"R co", "R co,C co", "CRUD co", "CRUD co", "CRUD co", "CRUD co", "C co,R co,U co",
                     "R co,PAY co", "R co", "R co"},
@@ -32,7 +33,7 @@ final class DomainMatrix {
             Profile.PROSPECTOR, new String[]{"", "", "R co", "C co,R own", "", "", "", "R own", "", ""},
             Profile.RECEPTIONIST, new String[]{"", "", "R co", "R co", "R co", "", "", "", "", ""},
             Profile.FINANCIAL, new String[]{"", "", "R co", "R co", "", "R co", "CRUD co", "R co,PAY co,CANCEL co", "", ""},
-            Profile.LEGAL, new String[]{"", "", "R co", "R co", "", "R co", "", "R co", "R co", ""},
+            Profile.LEGAL, new String[]{"", "", "R co", "R co", "", "R co", "", "R co", "R co,EXPORT co", ""},
             Profile.PORTAL, new String[]{"", "", "", "R own", "", "R own", "", "", "", ""}));
 
     private DomainMatrix() {

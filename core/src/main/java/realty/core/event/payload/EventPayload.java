@@ -6,7 +6,7 @@ package realty.core.event.payload;
  * are the record components' names, and docs/events/*.schema.json are generated from them.
  * {@link UnreadablePayload} stands for a payload this build cannot read, which consumers dead-letter.
  */
-public sealed interface EventPayload permits UserCreated, UserUpdated, UserInvited, UserInvitationAccepted, PropertyCreated, PropertyUpdated,
+public sealed interface EventPayload permits UserCreated, UserUpdated, UserAnonymised, UserInvited, UserInvitationAccepted, PropertyCreated, PropertyUpdated,
         PropertyAssignmentChanged, PropertiesImported, SaleCompleted, SaleCancelled, CommissionSplitRequested,
         CommissionCalculated, CommissionPaid, CommissionCancelled, SecurityAccessDenied, DeadLetterActioned,
         SecurityLoginFailed, SecurityLoginLocked, PasswordResetRequested, PasswordChanged, UnreadablePayload {
