@@ -9,5 +9,5 @@ package realty.core.event.payload;
 public sealed interface EventPayload permits UserCreated, UserUpdated, PropertyCreated, PropertyUpdated,
         PropertyAssignmentChanged, PropertiesImported, SaleCompleted, SaleCancelled, CommissionSplitRequested,
         CommissionCalculated, CommissionPaid, CommissionCancelled, SecurityAccessDenied, DeadLetterActioned,
-        UnreadablePayload {
+        CompanyUpdated, CommissionRecalculated, BulkOperationFinished, UnreadablePayload {
 }
