@@ -16,7 +16,8 @@ public enum MailTemplate {
     COMMISSION_PAID("commission-paid", "name", "company", "amount", "role", "sale"),
     COMMISSION_CANCELLED("commission-cancelled", "name", "company", "amount", "role", "sale"),
     NO_APPLICABLE_RULE("no-applicable-rule", "name", "company", "sale", "agent", "price"),
-    SUMMARY("summary", "name", "count", "items");
+    SUMMARY("summary", "name", "count", "items"),
+    BULK_FINISHED("bulk-finished", "name", "company", "operation", "count", "failed", "correlationId");
 
     private final String code;
     private final List<String> variables;
