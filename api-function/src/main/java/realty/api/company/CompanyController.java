@@ -54,7 +54,7 @@ public class CompanyController {
 
     /** The owner edits their company (domain.md §2.2: owner RU own companies); emits company.updated. */
     @Patch("/{id}")
-    public CompanyView update(Caller caller, @PathVariable UUID id, @Body @Valid UpdateCompanyRequest body, HttpRequest<?> request) {
+    public CompanyService.Updated update(Caller caller, @PathVariable UUID id, @Body @Valid UpdateCompanyRequest body, HttpRequest<?> request) {
         return updates.update(caller, id, body, RequestInfo.of(request));
     }
 

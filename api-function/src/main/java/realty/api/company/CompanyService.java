@@ -2,6 +2,7 @@ package realty.api.company;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.exceptions.DataAccessException;
+import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 import realty.api.commission.CommissionTransactionService;
 import realty.api.outbox.EventfulTransaction;
@@ -14,9 +15,11 @@ import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.event.payload.Change;
 import realty.core.event.payload.CompanyUpdated;
+import realty.core.outbox.EventRef;
 import realty.core.security.Caller;
 import realty.core.tenancy.RowScope;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,7 +44,16 @@ public class CompanyService {
         this.companies = companies;
     }
 
-    public CompanyController.CompanyView update(Caller caller, UUID id, CompanyController.UpdateCompanyRequest body, RequestInfo info) {
+    /** The company after the change, with the events the change emitted (api.md: every write returns them). */
+    @Serdeable
+    public record Updated(UUID id, String name, @Nullable String legalName, @Nullable String cnpj, @Nullable String creci,
+                          boolean active, Instant createdAt, List<EventRef> events) {
+        static Updated of(CompanyController.CompanyView c, List<EventRef> events) {
+            return new Updated(c.id(), c.name(), c.legalName(), c.cnpj(), c.creci(), c.active(), c.createdAt(), events);
+        }
+    }
+
+    public Updated update(Caller caller, UUID id, CompanyController.UpdateCompanyRequest body, RequestInfo info) {
         Access.require(caller, COMPANY, UPDATE);
         Access.require(caller, COMPANY, READ);
         String cnpj = body.cnpj() == null ? null : body.cnpj().isBlank() ? "" : Cnpj.normalize(body.cnpj());
@@ -77,7 +89,7 @@ public class CompanyService {
                     info.requestId(), null, new AggregateRef("company", id.toString()), new CompanyUpdated(id, changes));
             return new EventfulTransaction.Result<>(after, List.of(updated));
         });
-        return committed.value();
+        return Updated.of(committed.value(), committed.events());
     }
 
     private static @Nullable String optional(@Nullable String given, @Nullable String current) {

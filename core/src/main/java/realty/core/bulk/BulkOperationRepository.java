@@ -1,6 +1,5 @@
 package realty.core.bulk;
 
-import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
@@ -20,16 +19,15 @@ import java.util.UUID;
  * (company, correlation id) of the batch in one statement, as arrays.
  */
 @JdbcRepository(dialect = Dialect.POSTGRES)
-public interface BulkOperationRepository extends GenericRepository<BulkOperationRepository.Bulk, UUID> {
+public interface BulkOperationRepository extends GenericRepository<BulkOperationRepository.Progress, UUID> {
 
-    /** The table's key, so the repository has an entity to bind the scope expressions against. */
+    /**
+     * A bulk after a batch changed its counts; {@code finishedAt} is set when this batch finished it.
+     * The repository's entity, because the update's {@code RETURNING} rows map onto entities only
+     * (Micronaut Data 4.14).
+     */
     @MappedEntity("bulk_operations")
-    record Bulk(@Id UUID id) {
-    }
-
-    /** A bulk after a batch changed its counts; {@code finishedAt} is set when this batch finished it. */
-    @Introspected
-    record Progress(UUID id, UUID companyId, String kind, String correlationId, @Nullable UUID startedBy, int itemCount,
+    record Progress(@Id UUID id, UUID companyId, String kind, String correlationId, @Nullable UUID startedBy, int itemCount,
                     int outstanding, int failedDeliveries, @Nullable Instant finishedAt) {
     }
 
