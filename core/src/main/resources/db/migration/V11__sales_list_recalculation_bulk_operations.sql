@@ -4,6 +4,9 @@
 -- GET /sales pages newest sale first by (sale_date, id) within the caller's companies; the date
 -- range is a range of this index too (a backward scan gives the descending order).
 CREATE INDEX sales_company_date ON sales (company_id, sale_date, id);
+-- The same order for one status: cancelled sales are few, and without it the planner scans the
+-- company's sales and sorts them to find a page of them.
+CREATE INDEX sales_company_status_date ON sales (company_id, status, sale_date, id);
 
 -- A recalculation cancels a sale's pending transactions and writes new ones for the same roles:
 -- one LIVE (pending or paid) transaction per (sale, role) instead of one ever. The split's insert

@@ -117,8 +117,7 @@ public interface SaleRepository extends GenericRepository<SaleRepository.Sale, U
      * company's newest rows come from the {@code sales_company_date} index (a LATERAL per company, so
      * a caller of several companies still gets index order), then the companies' pages are merged.
      */
-    @Scoped
-    @Query("""
+    String LIST = """
             SELECT s.* FROM companies c CROSS JOIN LATERAL (
                 SELECT s.id, s.company_id, s.property_id, s.sale_price, s.sale_date, s.buyer_name, s.buyer_user_id, s.agent_id,
                        s.prospector_id, s.status, s.created_at, s.cancelled_at, s.commission_status
@@ -130,7 +129,10 @@ public interface SaleRepository extends GenericRepository<SaleRepository.Sale, U
                 AND (s.sale_date, s.id) < (:beforeDate, :beforeId)
                 ORDER BY s.sale_date DESC, s.id DESC LIMIT :limit) s
             WHERE (:allCompanies OR c.id = ANY(CAST(:companies AS uuid[])))
-            ORDER BY s.sale_date DESC, s.id DESC LIMIT :limit""")
+            ORDER BY s.sale_date DESC, s.id DESC LIMIT :limit""";
+
+    @Scoped
+    @Query(LIST)
     List<Row> list(RowScope scope, @Nullable String status, @Nullable UUID agentId, @Nullable UUID propertyId, LocalDate from,
                    LocalDate to, LocalDate beforeDate, UUID beforeId, int limit);
 
