@@ -1,9 +1,12 @@
 package realty.api.company;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
@@ -13,6 +16,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import realty.api.web.ProblemException;
+import realty.api.web.RequestInfo;
 import realty.api.web.SqlState;
 import realty.core.security.Caller;
 
@@ -25,16 +29,18 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import realty.api.openapi.ApiErrors;
 import io.swagger.v3.oas.annotations.media.Schema;
 
-/** {@code POST /api/v1/companies}: the platform admin opens a new agency (tenant). */
+/** {@code POST /api/v1/companies}: the platform admin opens a new agency (tenant); {@code PATCH /api/v1/companies/{id}}: its owner edits it. */
 @Controller("/api/v1/companies")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @Tag(name = "Companies", description = "Agencies (tenants).")
 @ApiErrors.Authenticated
 public class CompanyController {
     private final CompanyRepository companies;
+    private final CompanyService updates;
 
-    public CompanyController(CompanyRepository companies) {
+    public CompanyController(CompanyRepository companies, CompanyService updates) {
         this.companies = companies;
+        this.updates = updates;
     }
 
     @Serdeable
@@ -47,6 +53,18 @@ public class CompanyController {
     @Serdeable
     public record CompanyView(UUID id, String name, @Nullable String legalName, @Nullable String cnpj,
                               @Nullable String creci, boolean active, Instant createdAt) {
+    }
+
+    /** PATCH body: an absent field stays as it is; an empty string clears legalName, cnpj or creci. */
+    @Serdeable
+    public record UpdateCompanyRequest(@Nullable @Size(max = 200) String name, @Nullable @Size(max = 200) String legalName,
+                                       @Nullable @Size(max = 18) String cnpj, @Nullable @Size(max = 40) String creci) {
+    }
+
+    /** The owner edits their company (domain.md §2.2: owner RU own companies); emits company.updated. */
+    @Patch("/{id}")
+    public CompanyService.Updated update(Caller caller, @PathVariable UUID id, @Body @Valid UpdateCompanyRequest body, HttpRequest<?> request) {
+        return updates.update(caller, id, body, RequestInfo.of(request));
     }
 
     @Post

@@ -33,6 +33,15 @@ public interface CompanyRepository extends GenericRepository<Company, UUID> {
     @Query(COLUMNS + "WHERE c.id = :id AND " + SCOPE)
     Optional<CompanyController.CompanyView> find(RowScope scope, UUID id);
 
+    /** The row locked for an update (its values before the change go into company.updated). */
+    @Scoped
+    @Query(COLUMNS + "WHERE c.id = :id AND " + SCOPE + " FOR UPDATE")
+    Optional<CompanyController.CompanyView> lock(RowScope scope, UUID id);
+
+    @Scoped
+    @Query("UPDATE companies c SET name = :name, legal_name = :legalName, cnpj = :cnpj, creci = :creci WHERE c.id = :id AND " + SCOPE)
+    int update(RowScope scope, UUID id, String name, @Nullable String legalName, @Nullable String cnpj, @Nullable String creci);
+
     @Scoped
     @Query("SELECT c.prospector_share_percent FROM companies c WHERE c.id = :id AND (:allCompanies OR c.id = ANY(CAST(:companies AS uuid[])))")
     Optional<BigDecimal> findProspectorShare(RowScope scope, UUID id);

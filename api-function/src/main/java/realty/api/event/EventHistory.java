@@ -1,5 +1,6 @@
 package realty.api.event;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import realty.core.consumer.ConsumerOutcomes;
@@ -39,6 +40,20 @@ public class EventHistory {
     public Page byAggregate(RowScope scope, String aggregateType, String aggregateId, long afterSeq, int limit) {
         return tx.executeRead(status -> {
             List<EventRepository.Head> rows = events.byAggregate(scope, aggregateType, aggregateId, afterSeq, limit + 1);
+            List<EventStatusView> items = new ArrayList<>();
+            for (EventRepository.Head row : rows.subList(0, Math.min(limit, rows.size()))) {
+                items.add(view(row));
+            }
+            String next = rows.size() > limit ? Long.toString(rows.get(limit - 1).seq()) : null;
+            return new Page(items, next);
+        });
+    }
+
+    /** One page of the failing events (RETRYING, DEAD) of the scope's companies, newest first. */
+    public Page failing(RowScope scope, @Nullable String status, @Nullable String type, @Nullable String correlationId,
+                        long beforeSeq, int limit) {
+        return tx.executeRead(s -> {
+            List<EventRepository.Head> rows = events.failing(scope, status, type, correlationId, beforeSeq, limit + 1);
             List<EventStatusView> items = new ArrayList<>();
             for (EventRepository.Head row : rows.subList(0, Math.min(limit, rows.size()))) {
                 items.add(view(row));

@@ -50,6 +50,21 @@ public interface EventRepository extends GenericRepository<EventRepository.Event
             + " ORDER BY e.seq LIMIT :limit")
     List<Head> byAggregate(RowScope scope, String aggregateType, String aggregateId, long afterSeq, int limit);
 
+    /**
+     * Events of the scope's companies that a consumer is retrying or has dead-lettered, newest first.
+     * {@code status} DEAD: some consumer dead-lettered it; RETRYING: some consumer is retrying it and
+     * none dead-lettered it (the event's overall status, as {@link EventHistory} shows it); null: both.
+     * Driven by the partial index of failing outcomes (V11), never by the whole outbox.
+     */
+    @Scoped
+    @Query(COLUMNS + "WHERE e.id IN (SELECT o.event_id FROM consumer_outcomes o WHERE o.status IN ('RETRYING', 'DEAD')"
+            + " GROUP BY o.event_id HAVING CAST(:status AS text) IS NULL OR bool_or(o.status = 'DEAD') = (CAST(:status AS text) = 'DEAD'))"
+            + " AND " + SCOPE + " AND (CAST(:type AS text) IS NULL OR e.type = CAST(:type AS text))"
+            + " AND (CAST(:correlationId AS text) IS NULL OR e.correlation_id = CAST(:correlationId AS text))"
+            + " AND e.seq < :beforeSeq ORDER BY e.seq DESC LIMIT :limit")
+    List<Head> failing(RowScope scope, @Nullable String status, @Nullable String type, @Nullable String correlationId,
+                       long beforeSeq, int limit);
+
     @Query("SELECT consumer, status, attempts, processed_at, last_error, duration_micros FROM consumer_outcomes "
             + "WHERE event_id = :eventId ORDER BY consumer")
     List<Outcome> outcomes(UUID eventId);

@@ -5,11 +5,13 @@ import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import realty.core.bulk.BulkProgress;
 import realty.core.consumer.ConsumerOutcomes;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.observability.EventLog;
 import realty.core.observability.EventMetrics;
+import realty.core.outbox.Outbox;
 import realty.core.topology.Topology;
 import realty.core.topology.WorkQueue;
 
@@ -37,14 +39,18 @@ public class InlineAuditFallback {
     private final AuditRecorder recorder;
     private final WorkQueue audit;
     private final EventMetrics metrics;
+    private final BulkProgress bulks;
+    private final Outbox outbox;
 
     public InlineAuditFallback(TransactionOperations<Connection> tx, ConsumerOutcomes outcomes, AuditRecorder recorder,
-                               Topology topology, EventMetrics metrics) {
+                               Topology topology, EventMetrics metrics, BulkProgress bulks, Outbox outbox) {
         this.tx = tx;
         this.outcomes = outcomes;
         this.recorder = recorder;
         this.audit = topology.queueOfFunction(Topology.AUDIT);
         this.metrics = metrics;
+        this.bulks = bulks;
+        this.outbox = outbox;
     }
 
     /** Audits those of {@code events} that the audit queue would receive. */
@@ -60,9 +66,13 @@ public class InlineAuditFallback {
                 Connection c = status.getConnection();
                 Map<UUID, String> current = outcomes.lock(c, audit.function(), audited.stream().map(EventEnvelope::id).toList());
                 List<ConsumerOutcomes.Outcome> recorded = new ArrayList<>();
+                List<BulkProgress.Settled> settled = new ArrayList<>();
                 for (EventEnvelope e : audited) {
                     if (ConsumerOutcomes.PROCESSED.equals(current.get(e.id()))) {
                         continue;
+                    }
+                    if (!ConsumerOutcomes.isFinal(current.get(e.id()))) {
+                        settled.add(new BulkProgress.Settled(e, false));
                     }
                     long started = System.nanoTime();
                     recorder.record(c, e);
@@ -72,6 +82,8 @@ public class InlineAuditFallback {
                             e.correlationId(), 1, EventMetrics.Outcome.PROCESSED, micros, false, null));
                 }
                 outcomes.record(c, audit.function(), recorded);
+                // A bulk's audit deliveries count as settled here, as they would in the audit function.
+                outbox.append(c, bulks.settle(settled, List.of()));
                 return null;
             });
         } catch (RuntimeException e) {

@@ -12,6 +12,8 @@ import realty.api.security.Access;
 import realty.api.web.ProblemException;
 import realty.api.web.RequestInfo;
 import realty.core.event.AggregateRef;
+import realty.api.web.BulkOperations;
+import realty.core.bulk.BulkProgress;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.event.payload.PropertiesImported;
@@ -57,9 +59,11 @@ public class PropertyImport {
     private final EventfulTransaction writes;
     private final JsonMapper json;
     private final PropertyRepository properties;
+    private final BulkProgress bulks;
 
-    public PropertyImport(EventfulTransaction writes, JsonMapper json, PropertyRepository properties) {
+    public PropertyImport(EventfulTransaction writes, JsonMapper json, PropertyRepository properties, BulkProgress bulks) {
         this.properties = properties;
+        this.bulks = bulks;
         this.writes = writes;
         this.json = json;
     }
@@ -108,7 +112,10 @@ public class PropertyImport {
             checkAgainstDatabase(RowScope.of(caller), company, valid, errors);
             rejectIfAny(errors);
             insert(c, valid, ids, caller.actorId());
-            return new EventfulTransaction.Result<>(ids, events(valid, ids, company, caller, info));
+            List<EventEnvelope> events = events(valid, ids, company, caller, info);
+            // Its starter is mailed once every consumer has finished the import (BulkProgress).
+            BulkOperations.open(bulks, BulkProgress.PROPERTY_IMPORT, company, info.requestId(), caller.userId(), ids.size(), events);
+            return new EventfulTransaction.Result<>(ids, events);
         });
         return new ImportResult(ids.size(), ids, committed.events());
     }

@@ -1,5 +1,6 @@
 package realty.api.sale;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -8,12 +9,15 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import jakarta.validation.Valid;
+import realty.api.web.Page;
 import realty.api.web.RequestInfo;
 import realty.core.security.Caller;
 
+import java.time.LocalDate;
 import java.util.UUID;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -55,6 +59,21 @@ public class SaleController {
     @ApiErrors.Conflict
     public HttpResponse<SaleService.BulkResult> bulk(Caller caller, @Body @Valid SaleRequests.Bulk body, HttpRequest<?> request) {
         return HttpResponse.status(HttpStatus.ACCEPTED).body(sales.createBulk(caller, body, RequestInfo.of(request)));
+    }
+
+    /** Newest sale date first; {@code from}/{@code to} bound the sale date (inclusive). */
+    @Get
+    public Page<SaleView> list(Caller caller, @Nullable @QueryValue String status, @Nullable @QueryValue UUID agentId,
+                               @Nullable @QueryValue UUID propertyId, @Nullable @QueryValue LocalDate from,
+                               @Nullable @QueryValue LocalDate to, @Nullable @QueryValue Integer limit,
+                               @Nullable @QueryValue String cursor) {
+        return sales.list(caller, new SaleService.Filter(status, agentId, propertyId, from, to), limit, cursor);
+    }
+
+    /** The split computed again with the rules valid on the sale date; 409 once a commission is paid. */
+    @Post("/{id}/recalculate")
+    public SaleView recalculate(Caller caller, @PathVariable UUID id, HttpRequest<?> request) {
+        return sales.recalculate(caller, id, RequestInfo.of(request));
     }
 
     @Get("/{id}")

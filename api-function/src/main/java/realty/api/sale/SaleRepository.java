@@ -112,16 +112,61 @@ public interface SaleRepository extends GenericRepository<SaleRepository.Sale, U
     @Query(SALE)
     Optional<Row> find(RowScope scope, UUID id);
 
+    /**
+     * A page of sales, newest sale date first, after the cursor {@code (beforeDate, beforeId)}. Each
+     * company's newest rows come from the {@code sales_company_date} index (a LATERAL per company, so
+     * a caller of several companies still gets index order), then the companies' pages are merged.
+     */
+    String LIST = """
+            SELECT s.* FROM companies c CROSS JOIN LATERAL (
+                SELECT s.id, s.company_id, s.property_id, s.sale_price, s.sale_date, s.buyer_name, s.buyer_user_id, s.agent_id,
+                       s.prospector_id, s.status, s.created_at, s.cancelled_at, s.commission_status
+                FROM sales s WHERE s.company_id = c.id\s""" + SALE_OWN + """
+                AND (CAST(:status AS text) IS NULL OR s.status = CAST(:status AS text))
+                AND (CAST(:agentId AS uuid) IS NULL OR s.agent_id = CAST(:agentId AS uuid))
+                AND (CAST(:propertyId AS uuid) IS NULL OR s.property_id = CAST(:propertyId AS uuid))
+                AND s.sale_date BETWEEN :from AND :to
+                AND (s.sale_date, s.id) < (:beforeDate, :beforeId)
+                ORDER BY s.sale_date DESC, s.id DESC LIMIT :limit) s
+            WHERE (:allCompanies OR c.id = ANY(CAST(:companies AS uuid[])))
+            ORDER BY s.sale_date DESC, s.id DESC LIMIT :limit""";
+
+    @Scoped
+    @Query(LIST)
+    List<Row> list(RowScope scope, @Nullable String status, @Nullable UUID agentId, @Nullable UUID propertyId, LocalDate from,
+                   LocalDate to, LocalDate beforeDate, UUID beforeId, int limit);
+
+    /** A commission transaction with its sale, for a page of sales. */
+    @Introspected
+    record SalePart(UUID saleId, UUID id, String role, UUID agentId, BigDecimal percentageApplied, BigDecimal amount,
+                    String paymentStatus, UUID ruleId, BigDecimal baseAmount, BigDecimal commissionTotal) {
+        Part part() {
+            return new Part(id, role, agentId, percentageApplied, amount, paymentStatus, ruleId, baseAmount, commissionTotal);
+        }
+    }
+
+    /** The transactions of these sales in one statement, live ones first (see {@link #transactions}). */
+    @Scoped
+    @Query("""
+            SELECT t.sale_id, t.id, t.role, t.agent_id, t.percentage_applied, t.amount, t.payment_status, t.rule_id, t.base_amount,
+                   t.commission_total
+            FROM commission_transactions t WHERE t.sale_id = ANY(CAST(:saleIds AS uuid[]))
+            AND (:allCompanies OR t.company_id = ANY(CAST(:companies AS uuid[])))
+            ORDER BY t.sale_id, t.payment_status = 'cancelled', t.role, t.calculated_at DESC""")
+    List<SalePart> transactionsOf(RowScope scope, String[] saleIds);
+
     @Scoped
     @Query(SALE + " FOR UPDATE")
     Optional<Row> lock(RowScope scope, UUID id);
 
+    /** Live transactions (pending, paid) first: after a recalculation the first is the current split. */
     @Scoped
     @Query("""
             SELECT t.id, t.role, t.agent_id, t.percentage_applied, t.amount, t.payment_status, t.rule_id, t.base_amount,
                    t.commission_total
             FROM commission_transactions t WHERE t.sale_id = :saleId
-            AND (:allCompanies OR t.company_id = ANY(CAST(:companies AS uuid[]))) ORDER BY t.role""")
+            AND (:allCompanies OR t.company_id = ANY(CAST(:companies AS uuid[])))
+            ORDER BY t.payment_status = 'cancelled', t.role, t.calculated_at DESC""")
     List<Part> transactions(RowScope scope, UUID saleId);
 
     @Scoped

@@ -6,8 +6,12 @@ import io.micronaut.data.exceptions.DataAccessException;
 import jakarta.inject.Singleton;
 import realty.api.commission.CommissionTransactionService;
 import realty.api.security.Access;
+import realty.api.web.Page;
+import realty.api.web.PageRequest;
 import realty.api.web.ProblemException;
 import realty.api.web.RequestInfo;
+import realty.api.web.BulkOperations;
+import realty.core.bulk.BulkProgress;
 import realty.core.commission.CommissionLedger;
 import realty.core.commission.CommissionSplitter;
 import realty.core.commission.SaleToSplit;
@@ -17,6 +21,7 @@ import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.event.payload.CommissionCancelled;
+import realty.core.event.payload.CommissionRecalculated;
 import realty.core.event.payload.CommissionSplitRequested;
 import realty.core.event.payload.SaleCancelled;
 import realty.core.event.payload.SaleCompleted;
@@ -31,6 +36,7 @@ import realty.api.web.SqlState;
 import realty.core.tenancy.RowScope;
 import realty.core.tenancy.TenantScope;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -51,20 +57,23 @@ import java.util.stream.Collectors;
 @Singleton
 public class SaleService {
     private static final Set<String> SELLABLE = Set.of("available", "reserved");
+    private static final List<String> STATUSES = List.of("completed", "cancelled");
 
     private final EventfulTransaction writes;
     private final SaleRepository sales;
     private final SaleCommissionRepository commissions;
     private final CommissionSplitter splitter;
     private final CommissionLedger ledger;
+    private final BulkProgress bulks;
 
     public SaleService(EventfulTransaction writes, SaleRepository sales, SaleCommissionRepository commissions,
-                       CommissionSplitter splitter, CommissionLedger ledger) {
+                       CommissionSplitter splitter, CommissionLedger ledger, BulkProgress bulks) {
         this.writes = writes;
         this.sales = sales;
         this.commissions = commissions;
         this.splitter = splitter;
         this.ledger = ledger;
+        this.bulks = bulks;
     }
 
     /** What a bulk answers: the sales recorded and the events, {@code commission.split.requested} first. */
@@ -146,9 +155,51 @@ public class SaleService {
                 events.add(EventEnvelope.create(EventType.SALE_COMPLETED, s.property().companyId(), actor, info.requestId(),
                         null, new AggregateRef("sale", s.id().toString()), salePayload(s, SaleCompleted.Commission.pending())));
             }
+            // Its starter is mailed once every consumer has finished the bulk (one bulk per company).
+            byCompany.forEach((company, ofCompany) -> BulkOperations.open(bulks, BulkProgress.SALE_BULK, company, info.requestId(),
+                    caller.userId(), ofCompany.size(), events));
             return new EventfulTransaction.Result<>(recorded.stream().map(NewSale::id).toList(), events);
         });
         return new BulkResult(committed.value().size(), committed.value(), committed.events());
+    }
+
+    /** {@code GET /sales} filters; null: any. The date range is inclusive, on the sale date. */
+    public record Filter(@Nullable String status, @Nullable UUID agentId, @Nullable UUID propertyId, @Nullable LocalDate from,
+                         @Nullable LocalDate to) {
+    }
+
+    /** The sales the caller may read (own ones for agents and portal users), newest sale date first. */
+    public Page<SaleView> list(Caller caller, Filter filter, @Nullable Integer limit, @Nullable String cursor) {
+        Scope scope = Access.require(caller, Resource.SALE, Action.READ);
+        int size = PageRequest.of(limit, null).limit();
+        SaleCursor after = SaleCursor.parse(cursor);
+        Map<String, String> invalid = new LinkedHashMap<>();
+        if (filter.status() != null && !STATUSES.contains(filter.status())) {
+            invalid.put("status", "one of " + String.join(", ", STATUSES));
+        }
+        if (filter.from() != null && filter.to() != null && filter.from().isAfter(filter.to())) {
+            invalid.put("from", "after to");
+        }
+        if (!invalid.isEmpty()) {
+            throw ProblemException.badRequest("invalid filter", invalid);
+        }
+        RowScope rows = RowScope.of(caller);
+        RowScope read = scope == Scope.OWN ? rows.own(caller.userId(), true, false, true) : rows;
+        List<SaleRepository.Row> found = sales.list(read, filter.status(), filter.agentId(), filter.propertyId(),
+                filter.from() == null ? LocalDate.of(1, 1, 1) : filter.from(),
+                filter.to() == null ? SaleCursor.START.saleDate() : filter.to(), after.saleDate(), after.id(), size + 1);
+        List<SaleRepository.Row> page = found.subList(0, Math.min(size, found.size()));
+        boolean commissions = Access.scope(caller, Resource.COMMISSION_TRANSACTION, Action.READ).isPresent();
+        Map<UUID, List<SaleRepository.Part>> parts = new HashMap<>();
+        if (!page.isEmpty() && commissions) {
+            sales.transactionsOf(rows, texts(page.stream().map(SaleRepository.Row::id).toList()))
+                    .forEach(p -> parts.computeIfAbsent(p.saleId(), k -> new ArrayList<>()).add(p.part()));
+        }
+        List<SaleView> items = page.stream().map(r -> commissions
+                ? saleView(r).with(commission(r.commissionStatus(), parts.getOrDefault(r.id(), List.of())), null)
+                : saleView(r)).toList();
+        SaleRepository.Row last = page.isEmpty() ? null : page.get(page.size() - 1);
+        return new Page<>(items, found.size() > size ? new SaleCursor(last.saleDate(), last.id()).encode() : null);
     }
 
     public SaleView get(Caller caller, UUID id) {
@@ -192,6 +243,62 @@ public class SaleService {
                 events.add(EventEnvelope.create(EventType.COMMISSION_CANCELLED, sale.companyId(), actor, info.requestId(),
                         saleCancelled.id(), new AggregateRef("commission_transaction", t.id().toString()), p));
             }
+            return new EventfulTransaction.Result<>(after, events);
+        });
+        return committed.value().with(committed.value().commission(), committed.events());
+    }
+
+    /**
+     * Computes a sale's split again with the rules valid on its sale date, for instance after a
+     * {@code no_applicable_rule} sale once its agent has a rule. Synchronous, as a single sale's split
+     * is (domain.md §4): the same {@link CommissionSplitter} in the request's transaction, so the
+     * answer carries the new split. Its pending transactions are cancelled first; a paid one makes
+     * it a 409, since a paid commission is final. A misconfigured rule (above half the price) is a
+     * 422 and changes nothing.
+     */
+    public SaleView recalculate(Caller caller, UUID id, RequestInfo info) {
+        Access.require(caller, Resource.SALE, Action.RECALCULATE);
+        Scope readScope = Access.require(caller, Resource.SALE, Action.READ);
+        EventfulTransaction.Committed<SaleView> committed = writes.execute(c -> {
+            TenantScope tenant = TenantScope.of(caller);
+            RowScope rows = RowScope.of(caller);
+            SaleView sale = find(caller, readScope, id, true).orElseThrow(() -> ProblemException.notFound("sale"));
+            if ("cancelled".equals(sale.status())) {
+                throw ProblemException.conflict("the sale is cancelled: there is no split to recalculate", null);
+            }
+            List<SaleRepository.Part> before = sales.transactions(rows, id);
+            if (before.stream().anyMatch(t -> "paid".equals(t.paymentStatus()))) {
+                throw ProblemException.conflict("a commission of this sale is already paid: its split is final",
+                        Map.of("commission", "paid transactions cannot be recalculated"));
+            }
+            List<SaleCommissionRepository.CancelledCommission> cancelled = commissions.cancelPending(rows, id, caller.actorId());
+            SaleToSplit toSplit = new SaleToSplit(id, sale.companyId(), sale.salePrice(), sale.saleDate(), sale.agentId(),
+                    sale.prospectorId());
+            SplitResult split = splitter.split(c, tenant, List.of(toSplit), "user:" + caller.actorId()).get(0);
+            if (split.status() == SplitResult.Status.RULE_REJECTED) {
+                throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, "Misconfigured commission rule", split.reason(), null);
+            }
+            sales.setCommissionStatus(rows, id, split.status().code());
+            SaleView after = find(caller, Scope.CO, id, false).orElseThrow();
+
+            Actor actor = CommissionTransactionService.actor(caller, info);
+            CommissionRecalculated payload = new CommissionRecalculated(id, sale.commission() == null ? "pending"
+                    : sale.commission().status(), split.status().code(),
+                    cancelled.stream().map(SaleCommissionRepository.CancelledCommission::id).toList(),
+                    split.transactions().stream().map(CommissionLedger.Written::id).toList(),
+                    split.split() == null ? null : split.split().rule().id());
+            EventEnvelope recalculated = EventEnvelope.create(EventType.COMMISSION_RECALCULATED, sale.companyId(), actor,
+                    info.requestId(), null, new AggregateRef("sale", id.toString()), payload);
+            List<EventEnvelope> events = new ArrayList<>(List.of(recalculated));
+            Map<UUID, UUID> users = ledger.usersOfAgents(c, tenant,
+                    cancelled.stream().map(SaleCommissionRepository.CancelledCommission::agentId).toList());
+            for (SaleCommissionRepository.CancelledCommission t : cancelled) {
+                CommissionCancelled p = new CommissionCancelled(t.id(), id, t.agentId(), t.role(), t.amount().toPlainString(), "cancelled",
+                        users.containsKey(t.agentId()) ? List.of(users.get(t.agentId())) : List.of());
+                events.add(EventEnvelope.create(EventType.COMMISSION_CANCELLED, sale.companyId(), actor, info.requestId(),
+                        recalculated.id(), new AggregateRef("commission_transaction", t.id().toString()), p));
+            }
+            events.add(CommissionSplitter.calculatedEvent(split, actor, info.requestId(), recalculated.id()));
             return new EventfulTransaction.Result<>(after, events);
         });
         return committed.value().with(committed.value().commission(), committed.events());
@@ -295,15 +402,20 @@ public class SaleService {
         if (Access.scope(caller, Resource.COMMISSION_TRANSACTION, Action.READ).isEmpty()) {
             return Optional.of(sale); // no commission data for this caller (e.g. portal)
         }
-        List<SaleRepository.Part> parts = sales.transactions(rows, id);
-        String status = row.get().commissionStatus();
-        SaleView.Commission commission = parts.isEmpty()
-                ? new SaleView.Commission(status, null, null, null, null, null, List.of())
-                : new SaleView.Commission(status, parts.get(0).ruleId(), parts.get(0).baseAmount(), parts.get(0).commissionTotal(),
-                parts.stream().filter(p -> "prospector".equals(p.role())).map(SaleRepository.Part::percentageApplied)
-                        .findFirst().orElse(null),
+        return Optional.of(sale.with(commission(row.get().commissionStatus(), sales.transactions(rows, id)), null));
+    }
+
+    /** The split as shown: its summary from the first part, which is a live one when there is any (see SaleRepository.transactions). */
+    private static SaleView.Commission commission(String status, List<SaleRepository.Part> parts) {
+        if (parts.isEmpty()) {
+            return new SaleView.Commission(status, null, null, null, null, null, List.of());
+        }
+        SaleRepository.Part first = parts.get(0);
+        boolean live = !"cancelled".equals(first.paymentStatus());
+        return new SaleView.Commission(status, first.ruleId(), first.baseAmount(), first.commissionTotal(),
+                parts.stream().filter(p -> "prospector".equals(p.role()) && live == !"cancelled".equals(p.paymentStatus()))
+                        .map(SaleRepository.Part::percentageApplied).findFirst().orElse(null),
                 null, parts.stream().map(SaleService::part).toList());
-        return Optional.of(sale.with(commission, null));
     }
 
     private static SaleCompleted salePayload(NewSale s, SaleCompleted.Commission commission) {

@@ -20,8 +20,8 @@ public final class PermissionMatrix {
 
     public enum Resource { COMPANY, USER, AGENT, PROPERTY, ASSIGNMENT, SALE, COMMISSION_RULE, COMMISSION_TRANSACTION, AUDIT_LOG, WEBHOOK }
 
-    /** EXPORT: the audit log's bulk export (issue 15), narrower than READ: owner and legal only. */
-    public enum Action { CREATE, READ, UPDATE, DELETE, PAY, CANCEL, DEACTIVATE, EXPORT }
+    /** EXPORT: the audit log's bulk export, narrower than READ: owner and legal only. RECALCULATE: a sale's commission split computed again (owner, director, manager, financial). Both issue 15. */
+    public enum Action { CREATE, READ, UPDATE, DELETE, PAY, CANCEL, DEACTIVATE, EXPORT, RECALCULATE }
 
     /** CO: rows of the caller's companies; OWN: rows linked to the caller. Wider scopes come first. */
     public enum Scope { CO, OWN }
@@ -34,6 +34,7 @@ public final class PermissionMatrix {
         crud(Profile.OWNER, AGENT, PROPERTY, ASSIGNMENT, SALE, COMMISSION_RULE, WEBHOOK);
         grant(Profile.OWNER, COMMISSION_TRANSACTION, CO, READ, PAY, CANCEL);
         grant(Profile.OWNER, AUDIT_LOG, CO, READ, EXPORT);
+        grant(Profile.OWNER, SALE, CO, RECALCULATE);
 
         grant(Profile.DIRECTOR, COMPANY, CO, READ);
         // §2.2 lists only R here, but §2.1 lets directors create staff users and a director has
@@ -44,11 +45,13 @@ public final class PermissionMatrix {
         grant(Profile.DIRECTOR, COMMISSION_TRANSACTION, CO, READ, PAY);
         grant(Profile.DIRECTOR, AUDIT_LOG, CO, READ);
         grant(Profile.DIRECTOR, WEBHOOK, CO, READ);
+        grant(Profile.DIRECTOR, SALE, CO, RECALCULATE);
 
         grant(Profile.MANAGER, COMPANY, CO, READ);
         grant(Profile.MANAGER, USER, CO, CREATE, READ);
         crud(Profile.MANAGER, AGENT, PROPERTY, ASSIGNMENT, SALE, COMMISSION_RULE, WEBHOOK);
         grant(Profile.MANAGER, COMMISSION_TRANSACTION, CO, READ);
+        grant(Profile.MANAGER, SALE, CO, RECALCULATE);
 
         grant(Profile.AGENT, COMPANY, CO, READ);
         grant(Profile.AGENT, USER, CO, CREATE); // portal users only (§2.1)
@@ -75,6 +78,7 @@ public final class PermissionMatrix {
         grant(Profile.FINANCIAL, SALE, CO, READ);
         crud(Profile.FINANCIAL, COMMISSION_RULE);
         grant(Profile.FINANCIAL, COMMISSION_TRANSACTION, CO, READ, PAY, CANCEL);
+        grant(Profile.FINANCIAL, SALE, CO, RECALCULATE);
 
         grant(Profile.LEGAL, AGENT, CO, READ);
         grant(Profile.LEGAL, PROPERTY, CO, READ);

@@ -17,7 +17,9 @@ import java.util.UUID;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface CommissionTransactionRepository extends GenericRepository<CommissionLedger.Written, UUID> {
 
-    // Each distinct rule snapshot is sent and parsed once; the rows point at it by index.
+    // Each distinct rule snapshot is sent and parsed once; the rows point at it by index. The conflict
+    // target is the partial unique index of live transactions (V11): a recalculation writes new ones
+    // beside the cancelled ones.
     @Query("""
             WITH rules AS (SELECT :snapshots::text[]::jsonb[] AS snapshots)
             INSERT INTO commission_transactions (id, company_id, sale_id, agent_id, role, rule_id, rule_snapshot, base_amount,
@@ -28,7 +30,7 @@ public interface CommissionTransactionRepository extends GenericRepository<Commi
                                :ruleIds::uuid[], :snapshotIndexes::int[], :bases::text[], :totals::text[], :percentages::text[],
                                :amounts::text[], :calculatedBy::text[])
                  AS u(id, company_id, sale_id, agent_id, role, rule_id, snapshot, base, total, pct, amount, calculated_by)
-            ON CONFLICT (sale_id, role) DO NOTHING
+            ON CONFLICT (sale_id, role) WHERE payment_status <> 'cancelled' DO NOTHING
             RETURNING id, sale_id, role, agent_id, amount, calculated_at""")
     List<CommissionLedger.Written> insert(String[] snapshots, Array ids, Array companyIds, Array saleIds, Array agentIds,
                                           String[] roles, Array ruleIds, int[] snapshotIndexes, String[] bases,

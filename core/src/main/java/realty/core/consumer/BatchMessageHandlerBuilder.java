@@ -3,6 +3,7 @@ package realty.core.consumer;
 import io.micronaut.context.annotation.Prototype;
 import io.micronaut.transaction.TransactionOperations;
 import realty.core.broker.EventPublisher;
+import realty.core.bulk.BulkProgress;
 import realty.core.outbox.Outbox;
 import realty.core.outbox.OutboxPublisher;
 import realty.core.topology.WorkQueue;
@@ -31,6 +32,7 @@ public class BatchMessageHandlerBuilder {
     private final EventPublisher publisher;
     private final Outbox outbox;
     private final OutboxPublisher outboxPublisher;
+    private final BulkProgress bulks;
     private ConsumerListener listener;
     private BatchStrategy strategy;
     private Consumer<MessageOutcome> successHandler = o -> { };
@@ -38,7 +40,8 @@ public class BatchMessageHandlerBuilder {
 
     public BatchMessageHandlerBuilder(TransactionOperations<Connection> tx, RabbitMQEventDecoder decoder,
                                       ConsumerOutcomes outcomes, FailureRecoverer recoverer, EventPublisher publisher,
-                                      Outbox outbox, OutboxPublisher outboxPublisher, ConsumerListener listener) {
+                                      Outbox outbox, OutboxPublisher outboxPublisher, ConsumerListener listener,
+                                      BulkProgress bulks) {
         this.tx = tx;
         this.decoder = decoder;
         this.outcomes = outcomes;
@@ -47,6 +50,7 @@ public class BatchMessageHandlerBuilder {
         this.outbox = outbox;
         this.outboxPublisher = outboxPublisher;
         this.listener = listener;
+        this.bulks = bulks;
     }
 
     /** Replaces the default strategy ({@link BatchStrategy#forHandler}). */
@@ -75,6 +79,6 @@ public class BatchMessageHandlerBuilder {
 
     public RabbitMQBatchMessageHandler buildWithEventHandler(WorkQueue queue, EventHandler handler) {
         return new RabbitMQBatchMessageHandler(queue, handler, strategy != null ? strategy : BatchStrategy.forHandler(handler),
-                successHandler, failureHandler, listener, tx, decoder, outcomes, recoverer, publisher, outbox, outboxPublisher);
+                successHandler, failureHandler, listener, tx, decoder, outcomes, recoverer, publisher, outbox, outboxPublisher, bulks);
     }
 }

@@ -20,6 +20,11 @@ public class ConsumerOutcomes {
     public static final String RETRYING = "RETRYING";
     public static final String DEAD = "DEAD";
 
+    /** PROCESSED and DEAD end a delivery (a DEAD one may still be replayed by an operator). */
+    public static boolean isFinal(String status) {
+        return PROCESSED.equals(status) || DEAD.equals(status);
+    }
+
     static final String ENSURE = """
             INSERT INTO consumer_outcomes (event_id, consumer, status, attempts)
             SELECT id, :consumer, 'RECEIVED', 0 FROM (SELECT DISTINCT unnest(:ids::uuid[]) AS id ORDER BY 1) ids

@@ -5,6 +5,7 @@ import io.micronaut.transaction.TransactionOperations;
 import realty.core.broker.BrokerUnavailableException;
 import realty.core.broker.EventPublisher;
 import realty.core.broker.OutgoingMessage;
+import realty.core.bulk.BulkProgress;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.event.payload.UnreadablePayload;
@@ -58,6 +59,7 @@ public final class RabbitMQBatchMessageHandler implements BatchMessageHandler<Ra
     private final EventPublisher publisher;
     private final Outbox outbox;
     private final OutboxPublisher outboxPublisher;
+    private final BulkProgress bulks;
     /** The first batch of this execution environment pays for its start-up: logged as coldStart. */
     private final AtomicBoolean cold = new AtomicBoolean(true);
 
@@ -65,7 +67,7 @@ public final class RabbitMQBatchMessageHandler implements BatchMessageHandler<Ra
                                 Consumer<MessageOutcome> successHandler, BiConsumer<MessageOutcome, Throwable> failureHandler,
                                 ConsumerListener listener, TransactionOperations<Connection> tx, RabbitMQEventDecoder decoder,
                                 ConsumerOutcomes outcomes, FailureRecoverer recoverer, EventPublisher publisher, Outbox outbox,
-                                OutboxPublisher outboxPublisher) {
+                                OutboxPublisher outboxPublisher, BulkProgress bulks) {
         this.queue = queue;
         this.handler = handler;
         this.strategy = strategy;
@@ -79,6 +81,7 @@ public final class RabbitMQBatchMessageHandler implements BatchMessageHandler<Ra
         this.publisher = publisher;
         this.outbox = outbox;
         this.outboxPublisher = outboxPublisher;
+        this.bulks = bulks;
     }
 
     public WorkQueue queue() {
@@ -167,15 +170,24 @@ public final class RabbitMQBatchMessageHandler implements BatchMessageHandler<Ra
 
         outbox.append(c, pass.emitted);
         List<ConsumerOutcomes.Outcome> records = new ArrayList<>();
+        List<BulkProgress.Settled> firstSettled = new ArrayList<>();
         for (ReceivedMessage m : messages) {
             MessageOutcome o = settled.get(m);
             pass.outcomes.add(o);
             if (m.envelope() != null && o.outcome() != EventMetrics.Outcome.DUPLICATE) {
-                records.add(new ConsumerOutcomes.Outcome(m.envelope().id(), status(o.outcome()), o.attempt(),
+                String now = status(o.outcome());
+                records.add(new ConsumerOutcomes.Outcome(m.envelope().id(), now, o.attempt(),
                         o.failure() == null ? null : o.failure().describe(), o.durationMicros()));
+                if (ConsumerOutcomes.isFinal(now) && !ConsumerOutcomes.isFinal(status.get(m.envelope().id()))) {
+                    firstSettled.add(new BulkProgress.Settled(m.envelope(), ConsumerOutcomes.DEAD.equals(now)));
+                }
             }
         }
         outcomes.record(c, consumer, records);
+        // After the outcomes, so that a bulk this batch finishes counts the batch's own dead letters.
+        List<EventEnvelope> finished = bulks.settle(firstSettled, pass.emitted);
+        outbox.append(c, finished);
+        pass.emitted.addAll(finished);
         return pass;
     }
 

@@ -1,8 +1,11 @@
 package realty.core.event;
 
+import realty.core.event.payload.BulkOperationFinished;
 import realty.core.event.payload.CommissionCalculated;
 import realty.core.event.payload.CommissionCancelled;
 import realty.core.event.payload.CommissionPaid;
+import realty.core.event.payload.CommissionRecalculated;
+import realty.core.event.payload.CompanyUpdated;
 import realty.core.event.payload.CommissionSplitRequested;
 import realty.core.event.payload.EventPayload;
 import realty.core.event.payload.PasswordChanged;
@@ -51,9 +54,12 @@ public enum EventType {
     COMMISSION_CANCELLED("commission.cancelled", 1, 5, Map.of(1, CommissionCancelled.class)),
     SECURITY_ACCESS_DENIED("security.access_denied", 1, 5, Map.of(1, SecurityAccessDenied.class)),
     SECURITY_LOGIN_FAILED("security.login_failed", 1, 5, Map.of(1, SecurityLoginFailed.class)),
-    SECURITY_LOGIN_LOCKED("security.login_locked", 1, 5, Map.of(1, SecurityLoginLocked.class),
+    SECURITY_LOGIN_LOCKED("security.login_locked", 1, 5, Map.of(1, SecurityLoginLocked.class)),
     USER_PASSWORD_RESET_REQUESTED("user.password_reset_requested", 1, 5, Map.of(1, PasswordResetRequested.class)),
-    USER_PASSWORD_CHANGED("user.password_changed", 1, 5, Map.of(1, PasswordChanged.class));
+    USER_PASSWORD_CHANGED("user.password_changed", 1, 5, Map.of(1, PasswordChanged.class)),
+    COMPANY_UPDATED("company.updated", 1, 5, Map.of(1, CompanyUpdated.class)),
+    COMMISSION_RECALCULATED("commission.recalculated", 1, 5, Map.of(1, CommissionRecalculated.class)),
+    BULK_OPERATION_FINISHED("bulk_operation.finished", 1, 5, Map.of(1, BulkOperationFinished.class));
 
     private static final Map<String, EventType> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(EventType::typeName, Function.identity()));

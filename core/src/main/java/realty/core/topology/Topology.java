@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static realty.core.event.EventType.BULK_OPERATION_FINISHED;
 import static realty.core.event.EventType.COMMISSION_CALCULATED;
 import static realty.core.event.EventType.COMMISSION_CANCELLED;
 import static realty.core.event.EventType.COMMISSION_PAID;
+import static realty.core.event.EventType.COMMISSION_RECALCULATED;
+import static realty.core.event.EventType.COMPANY_UPDATED;
 import static realty.core.event.EventType.COMMISSION_SPLIT_REQUESTED;
 import static realty.core.event.EventType.PROPERTIES_IMPORTED;
 import static realty.core.event.EventType.PROPERTY_ASSIGNMENT_CHANGED;
@@ -49,12 +52,12 @@ public final class Topology {
                     Set.of(USER_CREATED, USER_UPDATED, USER_ANONYMISED, USER_INVITED, USER_INVITATION_ACCEPTED, PROPERTY_CREATED, PROPERTY_UPDATED, PROPERTY_ASSIGNMENT_CHANGED,
                             PROPERTIES_IMPORTED, SECURITY_ACCESS_DENIED, SALE_COMPLETED, SALE_CANCELLED, COMMISSION_CALCULATED,
                             COMMISSION_PAID, COMMISSION_CANCELLED, SECURITY_LOGIN_FAILED, SECURITY_LOGIN_LOCKED,
-                            USER_PASSWORD_RESET_REQUESTED, USER_PASSWORD_CHANGED),
+                            USER_PASSWORD_RESET_REQUESTED, USER_PASSWORD_CHANGED, COMPANY_UPDATED, COMMISSION_RECALCULATED),
                     new RetryPolicy(5, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
                             Duration.ofSeconds(30), Duration.ofMinutes(2)))),
             new WorkQueue("notification_events", NOTIFICATION, 3, Duration.ofDays(7),
                     Set.of(USER_CREATED, USER_INVITED, PROPERTY_ASSIGNMENT_CHANGED, PROPERTIES_IMPORTED, COMMISSION_CALCULATED, COMMISSION_PAID,
-                            COMMISSION_CANCELLED, USER_PASSWORD_RESET_REQUESTED),
+                            COMMISSION_CANCELLED, USER_PASSWORD_RESET_REQUESTED, BULK_OPERATION_FINISHED),
                     new RetryPolicy(6, List.of(Duration.ofSeconds(5), Duration.ofSeconds(30),
                             Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30))))));
 

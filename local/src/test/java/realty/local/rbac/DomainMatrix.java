@@ -21,18 +21,19 @@ final class DomainMatrix {
             COMMISSION_TRANSACTION, AUDIT_LOG, WEBHOOK};
 
     private static final Map<Profile, String[]> ROWS = new EnumMap<>(Map.of(
-            Profile.OWNER, new String[]{"R co,U co", "C co,R co,U co,DEACTIVATE co", "CRUD co", "CRUD co", "CRUD co", "CRUD co",
+            // Sale: RECALCULATE is issue 15's (owner, director, manager, financial), not in §2.2's table
+            Profile.OWNER, new String[]{"R co,U co", "C co,R co,U co,DEACTIVATE co", "CRUD co", "CRUD co", "CRUD co", "CRUD co,RECALCULATE co",
                     "CRUD co", "R co,PAY co,CANCEL co", "R co,EXPORT co", "CRUD co"},
             // User: §2.2 says "R co", but §2.1 lets directors create staff users (manager rights plus): C per 2.1
-            Profile.DIRECTOR, new String[]{"R co", "R co,C co", "CRUD co", "CRUD co", "CRUD co", "CRUD co", "C co,R co,U co",
+            Profile.DIRECTOR, new String[]{"R co", "R co,C co", "CRUD co", "CRUD co", "CRUD co", "CRUD co,RECALCULATE co", "C co,R co,U co",
                     "R co,PAY co", "R co", "R co"},
-            Profile.MANAGER, new String[]{"R co", "R co,C co", "CRUD co", "CRUD co", "CRUD co", "CRUD co", "CRUD co", "R co", "",
+            Profile.MANAGER, new String[]{"R co", "R co,C co", "CRUD co", "CRUD co", "CRUD co", "CRUD co,RECALCULATE co", "CRUD co", "R co", "",
                     "CRUD co"},
             Profile.AGENT, new String[]{"R co", "C co", "R co,U own", "C co,R own,U own", "R own", "C own,R own", "R own", "R own",
                     "", ""},
             Profile.PROSPECTOR, new String[]{"", "", "R co", "C co,R own", "", "", "", "R own", "", ""},
             Profile.RECEPTIONIST, new String[]{"", "", "R co", "R co", "R co", "", "", "", "", ""},
-            Profile.FINANCIAL, new String[]{"", "", "R co", "R co", "", "R co", "CRUD co", "R co,PAY co,CANCEL co", "", ""},
+            Profile.FINANCIAL, new String[]{"", "", "R co", "R co", "", "R co,RECALCULATE co", "CRUD co", "R co,PAY co,CANCEL co", "", ""},
             Profile.LEGAL, new String[]{"", "", "R co", "R co", "", "R co", "", "R co", "R co,EXPORT co", ""},
             Profile.PORTAL, new String[]{"", "", "", "R own", "", "R own", "", "", "", ""}));
 

@@ -161,6 +161,9 @@ final class MatrixWorld {
                     case UPDATE -> status("POST", "/api/v1/sales/" + (target == Target.OWN_A ? sale(ownProperty())
                             : target == Target.OTHER_A ? sale(property(companyA, otherAgentA, null, null))
                             : sale(property(companyB, agentB, null, null))) + "/cancel", token, null);
+                    case RECALCULATE -> status("POST", "/api/v1/sales/" + (target == Target.OWN_A ? sale(ownProperty())
+                            : target == Target.OTHER_A ? sale(property(companyA, otherAgentA, null, null))
+                            : sale(property(companyB, agentB, null, null))) + "/recalculate", token, null);
                     default -> Optional.empty();
                 };
             }

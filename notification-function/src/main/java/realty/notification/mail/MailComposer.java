@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import realty.core.consumer.PermanentFailureException;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.BulkOperationFinished;
 import realty.core.event.payload.CommissionCalculated;
 import realty.core.event.payload.CommissionCancelled;
 import realty.core.event.payload.CommissionPaid;
@@ -46,6 +47,7 @@ import java.util.UUID;
  *       invitation id ({@link InvitationTokens});</li>
  *   <li>{@code property.assignment.changed} → to the assigned agent's user;</li>
  *   <li>{@code properties.imported} → to the importer;</li>
+ *   <li>{@code bulk_operation.finished} → to the user who started the bulk import or bulk sale;</li>
  *   <li>{@code commission.calculated|paid|cancelled} → to each agent / prospector with a user account;
  *       a {@code commission.calculated} with {@code "status": "no_applicable_rule"} → to the financial
  *       users (the payload's {@code recipientUserIds}, else every financial user of the company);</li>
@@ -85,6 +87,7 @@ public class MailComposer {
             case COMMISSION_PAID -> commission(event, payload(event, CommissionPaid.class), company, c, MailTemplate.COMMISSION_PAID);
             case COMMISSION_CANCELLED -> commission(event, payload(event, CommissionCancelled.class), company, c,
                     MailTemplate.COMMISSION_CANCELLED);
+            case BULK_OPERATION_FINISHED -> bulkFinished(event, payload(event, BulkOperationFinished.class), company, c);
             default -> List.of();
         };
     }
@@ -170,6 +173,21 @@ public class MailComposer {
         List<ComposedMail> out = new ArrayList<>();
         for (Recipient to : recipients.users(c, e.companyId(), List.of(importer))) {
             out.add(render(e, MailTemplate.IMPORT_COMPLETED, to, Map.of("company", company, "count", String.valueOf(p.count()))));
+        }
+        return out;
+    }
+
+    /** To the user who started the bulk: how many items failed and where to look (none for the platform admin). */
+    private List<ComposedMail> bulkFinished(EventEnvelope e, BulkOperationFinished p, String company, Connection c)
+            throws SQLException {
+        if (p.startedBy() == null) {
+            return List.of();
+        }
+        List<ComposedMail> out = new ArrayList<>();
+        for (Recipient to : recipients.users(c, e.companyId(), List.of(p.startedBy()))) {
+            out.add(render(e, MailTemplate.BULK_FINISHED, to, Map.of("company", company,
+                    "operation", templates.term(to.locale(), "bulk." + p.kind()), "count", String.valueOf(p.itemCount()),
+                    "failed", String.valueOf(p.failedItems()), "correlationId", p.correlationId())));
         }
         return out;
     }

@@ -18,7 +18,8 @@ public enum MailTemplate {
     COMMISSION_CANCELLED("commission-cancelled", "name", "company", "amount", "role", "sale"),
     NO_APPLICABLE_RULE("no-applicable-rule", "name", "company", "sale", "agent", "price"),
     SUMMARY("summary", "name", "count", "items"),
-    PASSWORD_RESET("password-reset", "name", "link", "minutes");
+    PASSWORD_RESET("password-reset", "name", "link", "minutes"),
+    BULK_FINISHED("bulk-finished", "name", "company", "operation", "count", "failed", "correlationId");
 
     private final String code;
     private final List<String> variables;

@@ -9,5 +9,6 @@ package realty.core.event.payload;
 public sealed interface EventPayload permits UserCreated, UserUpdated, UserAnonymised, UserInvited, UserInvitationAccepted, PropertyCreated, PropertyUpdated,
         PropertyAssignmentChanged, PropertiesImported, SaleCompleted, SaleCancelled, CommissionSplitRequested,
         CommissionCalculated, CommissionPaid, CommissionCancelled, SecurityAccessDenied, DeadLetterActioned,
-        SecurityLoginFailed, SecurityLoginLocked, PasswordResetRequested, PasswordChanged, UnreadablePayload {
+        SecurityLoginFailed, SecurityLoginLocked, PasswordResetRequested, PasswordChanged, 
+        CompanyUpdated, CommissionRecalculated, BulkOperationFinished, UnreadablePayload {
 }
