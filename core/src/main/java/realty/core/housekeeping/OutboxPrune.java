@@ -35,7 +35,8 @@ public class OutboxPrune implements HousekeepingTask {
     // One round trip per batch: read a page of candidates, delete the finished ones and their
     // outcomes, and return the cursor. A data-modifying CTE that returns a row has no Micronaut Data
     // query-method form, hence plain JDBC on the transaction's connection.
-    private static final String BATCH = """
+    /** One batch; public for the plan test (local: PrunePlansTest). */
+    public static final String BATCH = """
             WITH page AS (
                 SELECT o.id, o.published_at,
                        NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(?::jsonb -> o.type) AS e(consumer)

@@ -21,7 +21,8 @@ import java.time.ZoneOffset;
 public class MailLedgerPrune implements HousekeepingTask {
     // The listed rows go in the same statement as their summary: the summary_id foreign key
     // (NO ACTION) is checked at the end of the statement. Plain JDBC: a data-modifying CTE.
-    private static final String BATCH = """
+    /** One batch; public for the plan test (local: PrunePlansTest). */
+    public static final String BATCH = """
             WITH doomed AS (
                 SELECT id FROM sent_notifications WHERE status = 'SENT' AND sent_at < ? ORDER BY sent_at LIMIT ?
             ), listed AS (
