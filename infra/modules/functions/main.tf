@@ -1,6 +1,7 @@
-# The six Lambda functions: api (HTTP API), relay (outbox relay on a schedule),
-# deploy (one-shot migrations + topology) from the api-function jar, and the three
-# queue consumers. Each function gets its own log group, role and "live" alias.
+# The seven Lambda functions: api (HTTP API), relay (outbox relay on a schedule),
+# deploy (one-shot migrations + topology) from the api-function jar, the three
+# queue consumers, and housekeeping (prunes, held summary mails; on a schedule)
+# from the notification-function jar. Each function gets its own log group, role and "live" alias.
 #
 # infra-check (Maven module) reads local.functions: keep handler names, environment
 # keys and secret_arns literal here, and keep locals in dependency order.
@@ -66,12 +67,13 @@ locals {
       environment          = local.api_env
       secret_arns          = local.api_secret_arns
     }
+    # Polls for 55 s of each minute (realty.outbox.relay-poll-for); the rest of its timeout covers a last pass.
     relay = {
       handler              = "realty.api.outbox.OutboxRelayFunction"
       artifact             = local.api_jar
       description          = "Outbox relay: publishes events still pending in the outbox"
       memory_mb            = lookup(var.memory_mb, "relay", 512)
-      timeout_seconds      = lookup(var.timeout_seconds, "relay", 50)
+      timeout_seconds      = lookup(var.timeout_seconds, "relay", 70)
       reserved_concurrency = lookup(var.reserved_concurrency, "relay", -1)
       snap_start           = false
       environment          = local.api_env
@@ -120,6 +122,18 @@ locals {
       snap_start           = false
       environment          = local.notification_env
       secret_arns          = [var.db_secret_arn, var.broker_secret_arn, var.smtp_secret_arn, var.invitation_secret_arn]
+    }
+    # Timeout above realty.housekeeping.time-budget (90 s): a run stops between batches before it.
+    housekeeping = {
+      handler              = "realty.notification.HousekeepingFunction"
+      artifact             = "notification-function/target/notification-function-lambda.jar"
+      description          = "Housekeeping: prunes outbox, outcomes and ledgers; sends held summary mails"
+      memory_mb            = lookup(var.memory_mb, "housekeeping", 512)
+      timeout_seconds      = lookup(var.timeout_seconds, "housekeeping", 120)
+      reserved_concurrency = lookup(var.reserved_concurrency, "housekeeping", -1)
+      snap_start           = false
+      environment          = local.notification_env
+      secret_arns          = [var.db_secret_arn, var.broker_secret_arn, var.smtp_secret_arn]
     }
   }
 }
@@ -333,6 +347,57 @@ resource "aws_scheduler_schedule" "relay" {
     # A missed run is covered by the next one a minute later.
     retry_policy {
       maximum_event_age_in_seconds = 60
+      maximum_retry_attempts       = 0
+    }
+  }
+}
+
+# Housekeeping: EventBridge Scheduler invokes its live alias every five minutes.
+# Two runs at once are safe (each task holds an advisory lock), so no retry is needed
+# and a missed run is covered by the next.
+resource "aws_iam_role" "housekeeping_scheduler" {
+  count = var.create_housekeeping_schedule ? 1 : 0
+
+  name               = "${var.name_prefix}-housekeeping-scheduler"
+  description        = "Lets EventBridge Scheduler invoke ${var.name_prefix}-housekeeping"
+  assume_role_policy = data.aws_iam_policy_document.assume_scheduler.json
+}
+
+data "aws_iam_policy_document" "housekeeping_scheduler" {
+  statement {
+    sid       = "InvokeHousekeeping"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [aws_lambda_alias.live["housekeeping"].arn]
+  }
+}
+
+resource "aws_iam_role_policy" "housekeeping_scheduler" {
+  count = var.create_housekeeping_schedule ? 1 : 0
+
+  name   = "invoke-housekeeping"
+  role   = aws_iam_role.housekeeping_scheduler[0].id
+  policy = data.aws_iam_policy_document.housekeeping_scheduler.json
+}
+
+resource "aws_scheduler_schedule" "housekeeping" {
+  count = var.create_housekeeping_schedule ? 1 : 0
+
+  name                = "${var.name_prefix}-housekeeping"
+  description         = "Prunes old outbox rows, outcomes and ledgers; sends held summary mails"
+  schedule_expression = var.housekeeping_schedule_expression
+  state               = "ENABLED"
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_lambda_alias.live["housekeeping"].arn
+    role_arn = aws_iam_role.housekeeping_scheduler[0].arn
+    input    = jsonencode({ source = "realty.scheduler" }) # a ScheduledEvent for the handler
+
+    retry_policy {
+      maximum_event_age_in_seconds = 300
       maximum_retry_attempts       = 0
     }
   }

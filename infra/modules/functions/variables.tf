@@ -170,34 +170,34 @@ variable "memory_mb" {
   default     = {}
 
   validation {
-    condition     = alltrue([for k, v in var.memory_mb : contains(["api", "relay", "deploy", "audit", "commission", "notification"], k) && v >= 128 && v <= 10240])
+    condition     = alltrue([for k, v in var.memory_mb : contains(["api", "relay", "deploy", "audit", "commission", "notification", "housekeeping"], k) && v >= 128 && v <= 10240])
     error_message = "Keys must be function keys and sizes between 128 and 10240 MB."
   }
 }
 
 variable "timeout_seconds" {
-  description = "Function key => timeout in seconds. Defaults: api 20 (under the 30 s API Gateway limit), relay 50 (under its 1 min schedule), deploy 300 (Flyway), audit 60, commission 120, notification 120 (a whole batch)."
+  description = "Function key => timeout in seconds. Defaults: api 20 (under the 30 s API Gateway limit), relay 70 (polls 55 s of each minute, then a last pass), deploy 300 (Flyway), audit 60, commission 120, notification 120 (a whole batch), housekeeping 120 (above its 90 s time budget)."
   type        = map(number)
   default     = {}
 
   validation {
-    condition     = alltrue([for k, v in var.timeout_seconds : contains(["api", "relay", "deploy", "audit", "commission", "notification"], k) && v >= 3 && v <= 900])
+    condition     = alltrue([for k, v in var.timeout_seconds : contains(["api", "relay", "deploy", "audit", "commission", "notification", "housekeeping"], k) && v >= 3 && v <= 900])
     error_message = "Keys must be function keys and timeouts between 3 and 900 seconds."
   }
 
   validation {
-    condition     = lookup(var.timeout_seconds, "api", 20) <= 29 && lookup(var.timeout_seconds, "relay", 50) < 60
-    error_message = "api must time out before API Gateway does (30 s) and relay before its next run (60 s)."
+    condition     = lookup(var.timeout_seconds, "api", 20) <= 29 && lookup(var.timeout_seconds, "relay", 70) >= 60 && lookup(var.timeout_seconds, "relay", 70) <= 120 && lookup(var.timeout_seconds, "housekeeping", 120) > 90
+    error_message = "api must time out before API Gateway does (30 s); relay must outlast its 55 s of polling and end before the run after next (60-120 s); housekeeping must outlast its 90 s time budget."
   }
 }
 
 variable "reserved_concurrency" {
-  description = "Reserved concurrent executions per function key (api, relay, deploy, audit, commission, notification); -1 or absent = unreserved. Caps database connections: see docs/operations.md."
+  description = "Reserved concurrent executions per function key (api, relay, deploy, audit, commission, notification, housekeeping); -1 or absent = unreserved. Caps database connections: see docs/operations.md."
   type        = map(number)
   default     = {}
 
   validation {
-    condition     = alltrue([for k, v in var.reserved_concurrency : contains(["api", "relay", "deploy", "audit", "commission", "notification"], k) && v >= -1])
+    condition     = alltrue([for k, v in var.reserved_concurrency : contains(["api", "relay", "deploy", "audit", "commission", "notification", "housekeeping"], k) && v >= -1])
     error_message = "Keys must be function keys and values >= -1."
   }
 }
@@ -258,13 +258,30 @@ variable "relay_schedule_expression" {
   }
 }
 
+variable "create_housekeeping_schedule" {
+  description = "Create the EventBridge Scheduler schedule that runs housekeeping."
+  type        = bool
+  default     = true
+}
+
+variable "housekeeping_schedule_expression" {
+  description = "Schedule of the housekeeping function (prunes, held summary mails)."
+  type        = string
+  default     = "rate(5 minutes)"
+
+  validation {
+    condition     = can(regex("^(rate|cron)\\(.+\\)$", var.housekeeping_schedule_expression))
+    error_message = "housekeeping_schedule_expression must be a rate() or cron() expression."
+  }
+}
+
 variable "pinned_versions" {
   description = "Rollback switch: function key => published version the live alias must point at. Empty = latest published version."
   type        = map(string)
   default     = {}
 
   validation {
-    condition     = alltrue([for k, v in var.pinned_versions : contains(["api", "relay", "deploy", "audit", "commission", "notification"], k) && can(regex("^[0-9]+$", v))])
+    condition     = alltrue([for k, v in var.pinned_versions : contains(["api", "relay", "deploy", "audit", "commission", "notification", "housekeeping"], k) && can(regex("^[0-9]+$", v))])
     error_message = "Keys must be function keys and values version numbers."
   }
 }

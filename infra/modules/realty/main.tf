@@ -151,6 +151,8 @@ module "functions" {
   log_retention_days    = var.log_retention_days
   run_deploy_task       = var.run_deploy_task
   create_relay_schedule = var.create_relay_schedule
+  # Both are EventBridge Scheduler schedules: where one cannot be created, neither can the other.
+  create_housekeeping_schedule = var.create_relay_schedule
 }
 
 module "event_sources" {

@@ -27,6 +27,7 @@ final class CodeContract {
     static final String API = "realty.api.ApiFunction";
     static final String OUTBOX_RELAY = "realty.api.outbox.OutboxRelayFunction";
     static final String DEPLOY_TASK = "realty.api.deploy.DeployTaskFunction";
+    static final String HOUSEKEEPING = "realty.notification.HousekeepingFunction";
 
     /** Environment placeholders: upper-case names only; lower-case ones are property references. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
@@ -50,9 +51,9 @@ final class CodeContract {
         return "realty." + function + "." + Character.toUpperCase(function.charAt(0)) + function.substring(1) + "Function";
     }
 
-    /** The six handlers a deployment must contain: three from api-function, one per work queue. */
+    /** The handlers a deployment must contain: three from api-function, one per work queue, housekeeping. */
     static Set<String> expectedHandlers() {
-        Set<String> handlers = new LinkedHashSet<>(List.of(API, OUTBOX_RELAY, DEPLOY_TASK));
+        Set<String> handlers = new LinkedHashSet<>(List.of(API, OUTBOX_RELAY, DEPLOY_TASK, HOUSEKEEPING));
         workQueues().forEach(q -> handlers.add(queueHandler(q.function())));
         return handlers;
     }

@@ -114,7 +114,7 @@ class HandlerWiringTest {
 
     @Test
     void theOutboxRelayRunsOnAScheduleAndTheDeployTaskRunsDuringApply() {
-        Terraform.Block schedule = single(Terraform.resources("aws_scheduler_schedule"));
+        Terraform.Block schedule = schedule("relay");
         assertEquals("rate(1 minute)", Maps.get(Terraform.parse(schedule.file().getParent().resolve("variables.tf")),
                 "variable", "relay_schedule_expression", "default"));
         assertEquals("aws_lambda_alias.live.value.arn", Maps.get(schedule.body(), "target", "arn"),
@@ -136,6 +136,12 @@ class HandlerWiringTest {
         assertTrue(Maps.map(relay, "Events").values().stream()
                 .anyMatch(e -> Set.of("Schedule", "ScheduleV2").contains(Maps.map(e).get("Type"))),
                 "SAM OutboxRelayFunction needs a schedule");
+    }
+
+    /** A schedule resource by name: hcl4j reads aws_lambda_alias.live["x"] as live.value, so tests take names from the source. */
+    static Terraform.Block schedule(String name) {
+        return Terraform.resources("aws_scheduler_schedule").stream().filter(b -> b.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no aws_scheduler_schedule \"" + name + "\""));
     }
 
     private static Set<String> handlers(List<Deployments.Function> functions) {

@@ -117,12 +117,13 @@ class SampleEventsTest {
         assertFalse(event.getHeaders().containsKey("authorization"));
     }
 
-    @Test
-    void theRelayScheduleSendsWhatTheRelayHandlerAccepts() {
-        Terraform.Block schedule = Terraform.resources("aws_scheduler_schedule").get(0);
-        Object terraformInput = Maps.get(schedule.body(), "target", "input");
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({"relay, realty.api.outbox.OutboxRelayFunction",
+            "housekeeping, realty.notification.HousekeepingFunction"})
+    void eachScheduleSendsWhatItsHandlerAccepts(String schedule, String handler) {
+        Object terraformInput = Maps.get(HandlerWiringTest.schedule(schedule).body(), "target", "input");
         Object samInput = Sam.functions().values().stream()
-                .filter(p -> CodeContract.OUTBOX_RELAY.equals(p.get("Handler")))
+                .filter(p -> handler.equals(p.get("Handler")))
                 .flatMap(p -> Maps.map(p, "Events").values().stream())
                 .map(e -> Maps.get(Maps.map(e), "Properties", "Input"))
                 .findFirst().orElseThrow();

@@ -3,6 +3,7 @@ package realty.local;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.RabbitMQEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 
@@ -23,7 +24,7 @@ public final class LocalInvoke {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            System.err.println("usage: invoke.sh <api|audit|commission|notification> <event.json>");
+            System.err.println("usage: invoke.sh <api|audit|commission|notification|relay|housekeeping> <event.json>");
             System.exit(2);
         }
         String function = args[0];
@@ -34,6 +35,8 @@ public final class LocalInvoke {
             case "audit" -> invoke(new realty.audit.AuditFunction(), RabbitMQEvent.class, json, context);
             case "commission" -> invoke(new realty.commission.CommissionFunction(), RabbitMQEvent.class, json, context);
             case "notification" -> invoke(new realty.notification.NotificationFunction(), RabbitMQEvent.class, json, context);
+            case "relay" -> invoke(new realty.api.outbox.OutboxRelayFunction(), ScheduledEvent.class, json, context);
+            case "housekeeping" -> invoke(new realty.notification.HousekeepingFunction(), ScheduledEvent.class, json, context);
             default -> throw new IllegalArgumentException("unknown function " + function);
         };
         System.out.println(result == null ? "(no result: the batch was handled)" : render(result));

@@ -2,6 +2,7 @@ package realty.local;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.RabbitMQEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.rabbitmq.client.ConnectionFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import realty.api.ApiFunction;
 import realty.api.auth.PlatformAdminBootstrap;
+import realty.api.outbox.OutboxRelayFunction;
 import realty.core.broker.BrokerUnavailableException;
 import realty.core.config.FunctionContexts;
 import realty.core.consumer.QueueFunction;
@@ -17,6 +19,7 @@ import realty.core.invitation.InvitationTokens;
 import realty.core.topology.Topology;
 import realty.core.topology.TopologyDeclarer;
 import realty.core.topology.WorkQueue;
+import realty.notification.HousekeepingFunction;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,12 +27,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * The whole system in one process, with the Lambda handler classes: the API behind a local
- * gateway, one local event source per work queue feeding its queue function, and the outbox relay
- * on a timer. It takes an existing PostgreSQL and RabbitMQ ({@link Settings}); {@link LocalMain}
+ * gateway, one local event source per work queue feeding its queue function, and the two scheduled
+ * functions on timers as EventBridge Scheduler runs them: the outbox relay every minute (each
+ * invocation polling for most of it) and housekeeping every {@code realty.local.housekeeping-interval}
+ * (default 5 minutes). It takes an existing PostgreSQL and RabbitMQ ({@link Settings}); {@link LocalMain}
  * provides those for a developer, the tests provide their own. Every function counts its metrics
  * in one Prometheus registry, served at {@code GET /metrics} beside the API.
  */
@@ -67,6 +75,13 @@ public final class LocalSystem implements AutoCloseable {
     private final ApiFunction api;
     private final LocalGateway gateway;
     private final LocalMailServer mailServer;
+    private final OutboxRelayFunction relay;
+    private final HousekeepingFunction housekeeping;
+    private final ScheduledExecutorService schedules = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "local-schedule");
+        t.setDaemon(true);
+        return t;
+    });
 
     private LocalSystem(Settings settings) throws Exception {
         this.settings = settings;
@@ -78,7 +93,6 @@ public final class LocalSystem implements AutoCloseable {
 
         Map<String, Object> apiProps = new HashMap<>(common);
         apiProps.put("flyway.datasources.default.enabled", true);
-        apiProps.put("realty.outbox.relay-interval", "2s");
         apiProps.put("datasources.default.maximum-pool-size", 16);
         apiProps.put("micronaut.security.token.jwt.signatures.secret.generator.secret", settings.jwtSecret());
         apiProps.put("realty.platform-admin.username", settings.adminUsername());
@@ -95,11 +109,23 @@ public final class LocalSystem implements AutoCloseable {
         api = new ApiFunction(apiContext);
 
         Topology topology = apiContext.getBean(Topology.class);
+        ApplicationContext notificationContext = null;
         for (WorkQueue queue : topology.workQueues()) {
             ApplicationContext ctx = start(queue.function(), common);
             var factory = settings.queueFunctions().getOrDefault(queue.function(), LocalSystem::realQueueFunction);
             handlers.put(queue.function(), factory.apply(ctx));
+            if (queue.function().equals(Topology.NOTIFICATION)) {
+                notificationContext = ctx;
+            }
         }
+        // The scheduled functions, each in the context of the jar it is deployed from.
+        relay = new OutboxRelayFunction(apiContext);
+        housekeeping = new HousekeepingFunction(notificationContext);
+        schedules.scheduleAtFixedRate(() -> invokeScheduled(relay, "relay", 70_000), 0, 60, TimeUnit.SECONDS);
+        long every = java.time.Duration.parse("PT" + String.valueOf(settings.extraProperties()
+                .getOrDefault("realty.local.housekeeping-interval", "5m")).toUpperCase()).toMillis();
+        schedules.scheduleAtFixedRate(() -> invokeScheduled(housekeeping, "housekeeping", 120_000), every, every,
+                TimeUnit.MILLISECONDS);
         if (settings.startEventSources()) {
             startEventSources();
         }
@@ -108,6 +134,17 @@ public final class LocalSystem implements AutoCloseable {
         // the API's OpenAPI document (GET /api/v1/openapi.yml) in Swagger UI, assets from the classpath (docs/api.md)
         gateway.serveClasspath("/swagger-ui", "/META-INF/swagger/views/swagger-ui");
         LOG.info("API on http://{}:{} (its OpenAPI document in Swagger UI: /swagger-ui/)", settings.httpHost(), gateway.port());
+    }
+
+    /** One invocation as EventBridge Scheduler makes it; a failed one is logged and the next comes on time. */
+    private static void invokeScheduled(RequestHandler<ScheduledEvent, ?> function, String name, long timeoutMillis) {
+        ScheduledEvent event = new ScheduledEvent();
+        event.setSource("realty.scheduler");
+        try {
+            function.handleRequest(event, new LocalLambdaContext(name + "-function", timeoutMillis));
+        } catch (RuntimeException e) {
+            LOG.warn("{} invocation failed: {}", name, e.getMessage());
+        }
     }
 
     public static LocalSystem start(Settings settings) throws Exception {
@@ -190,6 +227,16 @@ public final class LocalSystem implements AutoCloseable {
         return handlers.get(function);
     }
 
+    /** The outbox relay's Lambda handler, as the every-minute schedule invokes it. */
+    public OutboxRelayFunction relay() {
+        return relay;
+    }
+
+    /** The housekeeping Lambda handler (the notification jar's), as its schedule invokes it. */
+    public HousekeepingFunction housekeeping() {
+        return housekeeping;
+    }
+
     /** The embedded SMTP server that captures the mail, or null when {@code realty.mail.host} names a relay. */
     public LocalMailServer mailServer() {
         return mailServer;
@@ -197,6 +244,14 @@ public final class LocalSystem implements AutoCloseable {
 
     @Override
     public void close() {
+        schedules.shutdownNow(); // interrupts a relay invocation between two polls
+        try {
+            if (!schedules.awaitTermination(15, TimeUnit.SECONDS)) {
+                LOG.warn("a scheduled invocation is still running");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         stopEventSources();
         if (gateway != null) {
             gateway.close();

@@ -73,7 +73,8 @@ abstract class DeployedFunctionsTest {
     static final String AUDIT = "realty.audit.AuditFunction";
     static final String COMMISSION = "realty.commission.CommissionFunction";
     static final String NOTIFICATION = "realty.notification.NotificationFunction";
-    static final Set<String> HANDLERS = Set.of(API, RELAY, DEPLOY, AUDIT, COMMISSION, NOTIFICATION);
+    static final String HOUSEKEEPING = "realty.notification.HousekeepingFunction";
+    static final Set<String> HANDLERS = Set.of(API, RELAY, DEPLOY, AUDIT, COMMISSION, NOTIFICATION, HOUSEKEEPING);
 
     /** Variables Lambda sets (ExecutionEnvironment), besides the deployment's. */
     private static final Set<String> PLATFORM_VARIABLES = Set.of("_HANDLER", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV",
@@ -150,7 +151,7 @@ abstract class DeployedFunctionsTest {
 
     @Test
     @Order(0)
-    void theDeploymentDeclaresTheSixFunctionsAndEveryValueResolvesLocally() {
+    void theDeploymentDeclaresTheSevenFunctionsAndEveryValueResolvesLocally() {
         List<DeploymentSource.Function> functions = source().functions();
         assertEquals(HANDLERS, functions.stream().map(DeploymentSource.Function::handler).collect(Collectors.toSet()),
                 "the functions this suite runs are exactly the deployment's");

@@ -8,25 +8,20 @@ import jakarta.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import realty.api.ApiFunction;
-import realty.api.auth.LoginThrottle;
-import realty.core.broker.BrokerUnavailableException;
 import realty.core.config.FunctionContexts;
-import realty.api.security.RefusalAudit;
 import realty.core.observability.EventMetrics;
-import realty.core.outbox.OutboxPublisher;
 
 /**
- * Scheduled Lambda handler: publishes outbox rows still pending (the broker was down, or the API
- * call died between commit and publish). Fails the invocation while the broker is unreachable, so
- * the failure shows in the function's error metric.
+ * Scheduled Lambda handler (once a minute): publishes outbox rows still pending (the broker was
+ * down, or the API call died between commit and publish), polling for most of the minute
+ * ({@link OutboxRelayLoop}). Fails the invocation when its last pass found the broker unreachable,
+ * so an outage shows in the function's error metric.
  */
 public class OutboxRelayFunction extends MicronautRequestHandler<ScheduledEvent, String> {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelayFunction.class);
 
     @Inject
-    protected OutboxPublisher outbox;
-    @Inject
-    protected RefusalAudit refusals;
+    protected OutboxRelayLoop relay;
     @Inject
     protected EventMetrics metrics;
     @Inject
@@ -47,16 +42,14 @@ public class OutboxRelayFunction extends MicronautRequestHandler<ScheduledEvent,
 
     @Override
     public String execute(ScheduledEvent input) {
-        // Summaries of closed refusal windows (security.access_denied beyond the per-source limit)
-        // are written as outbox events first, so this same run publishes them.
         try {
-            int summaries = refusals.sweep();
-            logins.sweep(); // login throttle windows that ended
-            int published = outbox.relayPending();
-            LOG.info("outbox relay published {} pending events ({} refusal summaries)", published, summaries);
-            return "published " + published;
-        } catch (BrokerUnavailableException e) {
-            throw new IllegalStateException("outbox relay: " + e.getMessage(), e);
+            OutboxRelayLoop.Result r = relay.run();
+            LOG.info("outbox relay published {} pending events in {} passes ({} refusal summaries)",
+                    r.published(), r.passes(), r.refusalSummaries());
+            if (r.lastFailure() != null) {
+                throw new IllegalStateException("outbox relay: " + r.lastFailure().getMessage(), r.lastFailure());
+            }
+            return "published " + r.published();
         } finally {
             metrics.flush(); // the invocation ends here: its metrics go out as one EMF record
         }

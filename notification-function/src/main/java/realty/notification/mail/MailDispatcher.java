@@ -75,23 +75,33 @@ public class MailDispatcher {
 
     /**
      * Sends the summaries whose recipients' windows have room again. Best effort: runs after each
-     * event, and what fails now is tried again after the next one.
+     * event and on every housekeeping run; what fails now is tried again next time.
+     *
+     * @return how many summary mails went out
      */
-    public void sendDueSummaries() {
+    public int sendDueSummaries() {
+        int sent = 0;
         try {
             for (String recipient : ledger.recipientsDueForSummary(SUMMARIES_PER_PASS)) {
-                List<MailLedger.Held> held = ledger.held(recipient);
-                if (held.isEmpty()) {
-                    continue;
+                ComposedMail[] summary = new ComposedMail[1];
+                int listed = ledger.summarize(recipient, held -> {
+                    summary[0] = summary(held);
+                    try {
+                        mailer.send(summary[0]);
+                    } catch (MessagingException e) { // unchecked, so the ledger's transaction rolls back
+                        throw new IllegalStateException("summary mail not sent: " + e.getMessage(), e);
+                    }
+                    return summary[0];
+                });
+                if (listed > 0) {
+                    sent++;
+                    LOG.info("summary of {} held mails sent to {}", listed, who(summary[0]));
                 }
-                ComposedMail summary = summary(held);
-                mailer.send(summary);
-                ledger.recordSummary(summary, held);
-                LOG.info("summary of {} held mails sent to {}", held.size(), who(summary));
             }
-        } catch (MessagingException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warn("summaries not sent this time: {}", e.toString());
         }
+        return sent;
     }
 
     ComposedMail summary(List<MailLedger.Held> held) {

@@ -66,19 +66,37 @@ public class MailLedger {
 
     /** The held mails of one recipient, oldest first. */
     public List<Held> held(String recipientEmail) {
-        return tx.execute(OWN, status -> rows.held(recipientEmail).stream()
-                .map(h -> new Held(h.id(), h.subject(), MailLocale.of(h.locale()), h.recipientUserId(), h.recipientEmail(),
-                        h.recipientName()))
-                .toList());
+        return tx.execute(OWN, status -> rows.held(recipientEmail).stream().map(MailLedger::held).toList());
     }
 
-    /** Records a sent summary and marks the mails it lists as SUMMARIZED. */
-    public void recordSummary(ComposedMail summary, List<Held> listed) {
-        tx.execute(OWN, status -> {
+    /** Sends a recipient's summary: gets the mail for the held ones and delivers it, or throws. */
+    @FunctionalInterface
+    public interface SummarySender {
+        ComposedMail send(List<Held> held) throws Exception;
+    }
+
+    /**
+     * Summarises one recipient's held mails in one transaction: locks them (skipping any another run
+     * has locked, so two runs never list the same mail twice), sends, records the summary and marks
+     * them SUMMARIZED. A failed send rolls back and leaves them HELD for the next try.
+     *
+     * @return how many held mails the summary listed (0: none left, or another run has them)
+     */
+    public int summarize(String recipientEmail, SummarySender sender) {
+        return tx.execute(OWN, status -> {
+            List<Held> held = rows.lockHeld(recipientEmail).stream().map(MailLedger::held).toList();
+            if (held.isEmpty()) {
+                return 0;
+            }
+            ComposedMail summary = sender.send(held);
             long id = rows.recordSummary(summary.userId(), summary.recipientKey(), summary.toName(), summary.locale().tag(),
                     summary.template().code(), summary.subject());
-            rows.markSummarized(id, listed.stream().mapToLong(Held::id).toArray());
-            return null;
+            rows.markSummarized(id, held.stream().mapToLong(Held::id).toArray());
+            return held.size();
         });
+    }
+
+    private static Held held(MailLedgerRepository.HeldRow h) {
+        return new Held(h.id(), h.subject(), MailLocale.of(h.locale()), h.recipientUserId(), h.recipientEmail(), h.recipientName());
     }
 }

@@ -53,6 +53,12 @@ public interface MailLedgerRepository extends GenericRepository<MailLedgerReposi
             WHERE recipient_email = :recipient AND status = 'HELD' ORDER BY id""")
     List<HeldRow> held(String recipient);
 
+    /** The held mails of one recipient, locked; rows another summary run has locked are skipped. */
+    @Query("""
+            SELECT id, subject, locale, recipient_user_id, recipient_email, recipient_name FROM sent_notifications
+            WHERE recipient_email = :recipient AND status = 'HELD' ORDER BY id FOR UPDATE SKIP LOCKED""")
+    List<HeldRow> lockHeld(String recipient);
+
     @Query("""
             INSERT INTO sent_notifications (recipient_user_id, recipient_email, recipient_name, locale, template,
                                             subject, status, sent_at)

@@ -1,0 +1,87 @@
+package realty.api.outbox;
+
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import realty.api.auth.LoginThrottle;
+import realty.api.security.RefusalAudit;
+import realty.core.broker.BrokerUnavailableException;
+import realty.core.outbox.OutboxPublisher;
+import realty.core.outbox.OutboxSettings;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One relay invocation: relay passes every {@code realty.outbox.relay-poll-every} for
+ * {@code realty.outbox.relay-poll-for}. A pass that finds the broker unreachable is retried at the
+ * next poll, so events pending during an outage reach the broker about one poll after it returns.
+ * Invocations that overlap are safe: each pass locks the rows it publishes with
+ * {@code FOR UPDATE SKIP LOCKED} ({@link OutboxPublisher}).
+ */
+@Singleton
+public class OutboxRelayLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxRelayLoop.class);
+
+    /** What one invocation did; {@code lastFailure} is set when its last pass found the broker unreachable. */
+    public record Result(int passes, int published, int refusalSummaries, BrokerUnavailableException lastFailure) {
+    }
+
+    private final OutboxPublisher outbox;
+    private final RefusalAudit refusals;
+    private final LoginThrottle logins;
+    private final OutboxSettings settings;
+
+    public OutboxRelayLoop(OutboxPublisher outbox, RefusalAudit refusals, LoginThrottle logins, OutboxSettings settings) {
+        this.outbox = outbox;
+        this.refusals = refusals;
+        this.logins = logins;
+        this.settings = settings;
+    }
+
+    /** Polls until {@code realty.outbox.relay-poll-for} has passed (at least one pass) or the thread is interrupted. */
+    public Result run() {
+        Instant stopAt = Instant.now().plus(settings.getRelayPollFor());
+        int summaries = 0;
+        try {
+            // Summaries of closed refusal windows (security.access_denied beyond the per-source limit)
+            // are written as outbox events, published with them.
+            summaries = refusals.sweep();
+            logins.sweep(); // login throttle windows that ended
+        } catch (RuntimeException e) {
+            LOG.warn("refusal summaries failed: {}", e.getMessage());
+        }
+        int passes = 0;
+        int published = 0;
+        BrokerUnavailableException failure = null;
+        while (true) {
+            passes++;
+            try {
+                int n = outbox.relayPending();
+                published += n;
+                if (failure != null || n > 0) {
+                    LOG.info("outbox relay published {} pending events", n);
+                }
+                failure = null;
+            } catch (BrokerUnavailableException e) {
+                if (failure == null) {
+                    LOG.warn("outbox relay: broker unavailable, events stay pending ({})", e.getMessage());
+                }
+                failure = e;
+            } catch (RuntimeException e) {
+                LOG.warn("outbox relay pass failed: {}", e.getMessage());
+            }
+            Duration left = Duration.between(Instant.now(), stopAt);
+            if (left.compareTo(settings.getRelayPollEvery()) < 0 || Thread.currentThread().isInterrupted()) {
+                break;
+            }
+            try {
+                Thread.sleep(settings.getRelayPollEvery().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the local runner is shutting down
+                break;
+            }
+        }
+        return new Result(passes, published, summaries, failure);
+    }
+}
