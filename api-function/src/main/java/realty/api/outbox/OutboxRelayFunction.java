@@ -24,8 +24,6 @@ public class OutboxRelayFunction extends MicronautRequestHandler<ScheduledEvent,
     protected OutboxRelayLoop relay;
     @Inject
     protected EventMetrics metrics;
-    @Inject
-    protected LoginThrottle logins;
 
     public OutboxRelayFunction() {
         super();
