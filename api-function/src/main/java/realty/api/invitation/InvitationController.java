@@ -1,5 +1,12 @@
 package realty.api.invitation;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import realty.api.openapi.ApiErrors;
+import realty.api.web.Problem;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -25,6 +32,7 @@ import java.util.UUID;
  * {@code POST /api/v1/users/{id}/invitation} (re-send). A refused link is audited as
  * {@code security.access_denied} with the token masked in the path.
  */
+@Tag(name = "Accounts", description = "Invitations, password change and reset.")
 @Controller("/api/v1")
 public class InvitationController {
     private final InvitationService invitations;
@@ -39,6 +47,12 @@ public class InvitationController {
     public record AcceptInvitation(@NotNull @Size(max = 200) String password) {
     }
 
+    @Operation(operationId = "acceptInvitation", summary = "Accept an invitation",
+            description = "Sets the invited user's first password (password policy applies) and answers a bearer token like login. The link is single-use and valid 72 hours by default.")
+    @ApiErrors.WithBody
+    @ApiErrors.NotFound
+    @ApiResponse(responseCode = "410", description = "The link was used, superseded or has expired (audited)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/auth/invitations/{token}")
     @Secured(SecurityRule.IS_ANONYMOUS)
     public AuthController.TokenResponse accept(@PathVariable String token, @Body @Valid AcceptInvitation body, HttpRequest<?> request) {
@@ -53,6 +67,11 @@ public class InvitationController {
         }
     }
 
+    @Operation(operationId = "resendInvitation", summary = "Re-send an invitation",
+            description = "Issues a new invitation e-mail for a user who has not set a password yet; the previous link stops working.")
+    @ApiErrors.Authenticated
+    @ApiErrors.NotFound
+    @ApiErrors.Conflict
     @Post("/users/{id}/invitation")
     @Secured(SecurityRule.IS_AUTHENTICATED)
     public HttpResponse<InvitationView> resend(Caller caller, @PathVariable UUID id, HttpRequest<?> request) {

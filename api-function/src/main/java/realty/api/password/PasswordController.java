@@ -1,5 +1,12 @@
 package realty.api.password;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import realty.api.openapi.ApiErrors;
+import realty.api.web.Problem;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -26,6 +33,7 @@ import realty.core.security.Caller;
  * {@code POST /api/v1/auth/password-reset/{token}} (anonymous); docs/accounts.md. Neither the
  * passwords nor the token are ever logged: they only reach {@link PasswordService}.
  */
+@Tag(name = "Accounts", description = "Invitations, password change and reset.")
 @Controller("/api/v1")
 public class PasswordController {
     private final PasswordService passwords;
@@ -49,6 +57,11 @@ public class PasswordController {
     public record NewPassword(@NotNull @Size(max = 72) @FitsBcrypt String newPassword) {
     }
 
+    @Operation(operationId = "changePassword", summary = "Change one's own password",
+            description = "Needs the current password; every token issued before the change answers 401 afterwards.")
+    @ApiResponse(responseCode = "204", description = "Changed")
+    @ApiErrors.Authenticated
+    @ApiErrors.WithBody
     @Post("/me/password")
     @Secured(SecurityRule.IS_AUTHENTICATED)
     public HttpResponse<Void> change(Caller caller, @Body @Valid ChangeRequest body, HttpRequest<?> request) {
@@ -57,6 +70,10 @@ public class PasswordController {
     }
 
     /** Always 202, whether the e-mail belongs to anyone or not. */
+    @Operation(operationId = "requestPasswordReset", summary = "Ask for a password-reset link",
+            description = "Always 202, with the same timing whether the e-mail exists or not; a link valid 30 minutes is e-mailed to an active user.")
+    @ApiResponse(responseCode = "202", description = "Accepted")
+    @ApiErrors.WithBody
     @Post("/auth/password-reset")
     @Secured(SecurityRule.IS_ANONYMOUS)
     public HttpResponse<Void> requestReset(@Body @Valid ResetRequest body, HttpRequest<?> request) {
@@ -64,6 +81,13 @@ public class PasswordController {
         return HttpResponse.status(HttpStatus.ACCEPTED);
     }
 
+    @Operation(operationId = "resetPassword", summary = "Set a new password with a reset link",
+            description = "Single use; older tokens of the user answer 401 afterwards.")
+    @ApiResponse(responseCode = "204", description = "Changed")
+    @ApiErrors.WithBody
+    @ApiErrors.NotFound
+    @ApiResponse(responseCode = "410", description = "The link was used, superseded or has expired (audited)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/auth/password-reset/{token}")
     @Secured(SecurityRule.IS_ANONYMOUS)
     public HttpResponse<Void> reset(@PathVariable String token, @Body @Valid NewPassword body, HttpRequest<?> request) {
