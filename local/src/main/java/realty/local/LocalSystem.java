@@ -177,6 +177,9 @@ public final class LocalSystem implements AutoCloseable {
         p.put("realty.broker.username", s.amqpUsername());
         p.put("realty.broker.password", s.amqpPassword());
         // The API and the notification function derive invitation tokens with one secret; locally, from the JWT key.
+        // Audit retention archives months past retention here before dropping them (AWS: an S3 bucket; docs/operations.md).
+        p.putIfAbsent("realty.audit.archive-folder",
+                java.nio.file.Path.of(".local", "audit-archive", s.virtualHost().replace('/', '_')).toAbsolutePath().toString());
         p.putIfAbsent("realty.invitations.secret", InvitationTokens.hash("invitations:" + s.jwtSecret()));
         return p;
     }

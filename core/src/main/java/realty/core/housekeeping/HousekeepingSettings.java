@@ -20,6 +20,8 @@ public class HousekeepingSettings {
     private Duration mailRetention = Duration.ofDays(30);
     /** Webhook delivery rows (GET /webhooks/{id}/deliveries shows them until then). */
     private Duration webhookRetention = Duration.ofDays(30);
+    /** Invitation and password-reset rows are removed this long after they expired. */
+    private Duration linkRetention = Duration.ofDays(30);
     /** Rows deleted per statement (one short transaction each). */
     private int batchSize = 1000;
     /** A run stops starting new batches after this long (Lambda: keep well below the function's timeout). */
@@ -31,6 +33,8 @@ public class HousekeepingSettings {
     public void setMailRetention(Duration mailRetention) { this.mailRetention = mailRetention; }
     public Duration getWebhookRetention() { return webhookRetention; }
     public void setWebhookRetention(Duration webhookRetention) { this.webhookRetention = webhookRetention; }
+    public Duration getLinkRetention() { return linkRetention; }
+    public void setLinkRetention(Duration linkRetention) { this.linkRetention = linkRetention; }
     public int getBatchSize() { return batchSize; }
     public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
     public Duration getTimeBudget() { return timeBudget; }

@@ -212,6 +212,38 @@ class HousekeepingTest {
     }
 
     @Test
+    void prunesLinksExpiredLongAgoAndRunsTheAuditRetention() throws Exception {
+        String company = t.createCompany(t.adminToken(), "Link Prune Agency");
+        UUID user = UUID.fromString(t.createUser(t.adminToken(), TestSystem.email("links"), List.of("agent"), List.of(company))
+                .string("id"));
+        UUID oldReset = UUID.randomUUID();
+        UUID unknownOldReset = UUID.randomUUID();
+        UUID recentReset = UUID.randomUUID();
+        for (Object[] row : List.of(new Object[]{oldReset, user, 40}, new Object[]{unknownOldReset, null, 31},
+                new Object[]{recentReset, user, 5})) {
+            t.execute("INSERT INTO password_reset_requests (id, user_id, token_hash, requested_at, expires_at) VALUES "
+                    + "(?, ?, ?, now() - make_interval(days => ?), now() - make_interval(days => ?))",
+                    row[0], row[1], "hash-" + row[0], row[2], row[2]);
+        }
+        UUID oldInvitation = UUID.randomUUID();
+        UUID recentInvitation = UUID.randomUUID();
+        t.execute("INSERT INTO user_invitations (id, user_id, token_hash, expires_at, created_at, superseded_at) VALUES "
+                + "(?, ?, 'inv-old', now() - interval '35 days', now() - interval '38 days', now() - interval '37 days')", oldInvitation, user);
+        t.execute("INSERT INTO user_invitations (id, user_id, token_hash, expires_at, created_at) VALUES "
+                + "(?, ?, 'inv-recent', now() - interval '2 days', now() - interval '5 days')", recentInvitation, user);
+
+        Map<String, Map<String, Object>> report = runHousekeeping();
+
+        assertEquals("DONE", report.get("link-prune").get("outcome"), report.toString());
+        assertEquals(0, t.count("SELECT count(*) FROM password_reset_requests WHERE id = ANY(?)", (Object) new UUID[]{oldReset, unknownOldReset}));
+        assertEquals(1, t.count("SELECT count(*) FROM password_reset_requests WHERE id = ?", recentReset));
+        assertEquals(0, t.count("SELECT count(*) FROM user_invitations WHERE id = ?", oldInvitation));
+        assertEquals(1, t.count("SELECT count(*) FROM user_invitations WHERE id = ?", recentInvitation));
+        // the local system configures an archive folder, so the audit log's retention is a housekeeping step too
+        assertEquals("DONE", report.get("audit-retention").get("outcome"), report.toString());
+    }
+
+    @Test
     void heldMailsAreSummarizedByHousekeepingWithoutAnotherEvent() throws Exception {
         String company = t.createCompany(t.adminToken(), "Held Summary Agency");
         String recipient = TestSystem.email("held");
