@@ -43,19 +43,19 @@ public class OutboxRelayLoop {
     public Result run() {
         Instant stopAt = Instant.now().plus(settings.getRelayPollFor());
         int summaries = 0;
-        try {
-            // Summaries of closed refusal windows (security.access_denied beyond the per-source limit)
-            // are written as outbox events, published with them.
-            summaries = refusals.sweep();
-            logins.sweep(); // login throttle windows that ended
-        } catch (RuntimeException e) {
-            LOG.warn("refusal summaries failed: {}", e.getMessage());
-        }
         int passes = 0;
         int published = 0;
         BrokerUnavailableException failure = null;
         while (true) {
             passes++;
+            try {
+                // Summaries of refusal windows that closed (security.access_denied beyond the per-source limit) are
+                // written as outbox events and published by this pass: every pass, so none waits for the next minute.
+                summaries += refusals.sweep();
+                logins.sweep(); // login throttle windows that ended
+            } catch (RuntimeException e) {
+                LOG.warn("refusal summaries failed: {}", e.getMessage());
+            }
             try {
                 int n = outbox.relayPending();
                 published += n;

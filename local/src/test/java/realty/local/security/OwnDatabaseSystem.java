@@ -55,19 +55,29 @@ class OwnDatabaseSystem extends TestSystem {
     }
 
     /** {@code POST /api/v1/auth/login} handed to the API function as API Gateway would, from {@code sourceIp}. */
-    @SuppressWarnings("unchecked")
     Answer login(String sourceIp, String username, String password) throws Exception {
-        String body = json.writeValueAsString(Map.of("username", username, "password", password));
+        return post(sourceIp, "/api/v1/auth/login", null, Map.of("username", username, "password", password));
+    }
+
+    /** A POST with a JSON body (and a bearer token, when given) handed to the API function as API Gateway would. */
+    @SuppressWarnings("unchecked")
+    Answer post(String sourceIp, String path, String token, Object bodyObject) throws Exception {
+        String body = json.writeValueAsString(bodyObject);
+        Map<String, String> headers = new java.util.HashMap<>(Map.of("content-type", "application/json",
+                "user-agent", "throttle-test", "x-forwarded-for", FORGED));
+        if (token != null) {
+            headers.put("authorization", "Bearer " + token);
+        }
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0").withRouteKey("$default").withRawPath("/api/v1/auth/login").withRawQueryString("")
+                .withVersion("2.0").withRouteKey("$default").withRawPath(path).withRawQueryString("")
                 // X-Forwarded-For is anyone's to write: the throttle must key on the gateway's sourceIp, never on it
-                .withHeaders(Map.of("content-type", "application/json", "user-agent", "throttle-test", "x-forwarded-for", FORGED))
+                .withHeaders(headers)
                 .withBody(body).withIsBase64Encoded(false)
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
                         .withAccountId("000000000000").withApiId("test").withDomainName("localhost").withDomainPrefix("localhost")
                         .withRequestId(UUID.randomUUID().toString()).withRouteKey("$default").withStage("$default")
                         .withTimeEpoch(Instant.now().toEpochMilli())
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").withPath("/api/v1/auth/login")
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").withPath(path)
                                 .withProtocol("HTTP/1.1").withSourceIp(sourceIp).withUserAgent("throttle-test").build())
                         .build())
                 .build();

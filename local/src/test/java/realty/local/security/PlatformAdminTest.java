@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -102,6 +103,24 @@ class PlatformAdminTest {
             assertEquals(200, t.login(SOURCE, "admin", changed).status(), "the changed one does");
         } finally {
             t.execute("UPDATE users SET password_hash = ? WHERE platform_admin", original);
+        }
+    }
+
+    @Test
+    void theAdminRotatesItsPasswordThroughTheApiWithoutARedeploy() throws Exception {
+        String original = (String) t.value("SELECT password_hash FROM users WHERE platform_admin");
+        String token = (String) t.login(SOURCE, "admin", TestSystem.ADMIN_PASSWORD).body().get("access_token");
+        String rotated = "rotated-operator-secret-" + UUID.randomUUID(); // the policy refuses one containing "admin", the e-mail
+        try {
+            assertEquals(204, t.post(SOURCE, "/api/v1/me/password", token,
+                    Map.of("currentPassword", TestSystem.ADMIN_PASSWORD, "newPassword", rotated)).status());
+            assertEquals(401, t.login(SOURCE, "admin", TestSystem.ADMIN_PASSWORD).status(), "the configured password no longer works");
+            assertEquals(200, t.login(SOURCE, "admin", rotated).status(), "the rotated one does");
+            assertEquals(PlatformAdminBootstrap.Outcome.EXISTS, bootstrap().ensure(), "a later start keeps the rotated password");
+            assertEquals(200, t.login(SOURCE, "admin", rotated).status());
+        } finally {
+            t.execute("UPDATE users SET password_hash = ? WHERE platform_admin", original);
+            t.execute("DELETE FROM login_throttles");
         }
     }
 
