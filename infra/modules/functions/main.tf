@@ -133,7 +133,7 @@ locals {
       reserved_concurrency = lookup(var.reserved_concurrency, "housekeeping", -1)
       snap_start           = false
       environment          = local.notification_env
-      secret_arns          = [var.db_secret_arn, var.broker_secret_arn, var.smtp_secret_arn]
+      secret_arns          = [var.db_secret_arn, var.broker_secret_arn, var.smtp_secret_arn, var.invitation_secret_arn]
     }
   }
 }
