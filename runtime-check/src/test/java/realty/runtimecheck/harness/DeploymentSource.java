@@ -301,9 +301,11 @@ public enum DeploymentSource {
     /** The payload the schedule delivers to the relay. */
     public String relayScheduleInput(Function relay) {
         if (this == TERRAFORM) {
-            List<Terraform.Block> schedules = Terraform.resources("aws_scheduler_schedule");
+            // the relay's schedule among the module's (housekeeping has one too)
+            List<Terraform.Block> schedules = Terraform.resources("aws_scheduler_schedule").stream()
+                    .filter(b -> "relay".equals(b.name())).toList();
             if (schedules.size() != 1) {
-                throw new IllegalStateException("expected one aws_scheduler_schedule, found " + schedules);
+                throw new IllegalStateException("expected one aws_scheduler_schedule.relay, found " + schedules);
             }
             return String.valueOf(Maps.map(schedules.get(0).body().get("target")).get("input"));
         }
