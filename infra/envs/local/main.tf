@@ -35,4 +35,6 @@ module "realty" {
   smtp_host = "mailpit"
   smtp_port = 1025
   mail_from = "no-reply@realty.local"
+
+  link_base_url = "http://localhost:8080"
 }

@@ -35,6 +35,7 @@ module "realty" {
 
   smtp_host             = var.smtp_host
   mail_from             = var.mail_from
+  link_base_url         = var.link_base_url
   alarm_email_addresses = var.alarm_email_addresses
   pinned_versions       = var.pinned_versions
   secrets_revision      = var.secrets_revision

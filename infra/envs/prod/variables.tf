@@ -19,6 +19,11 @@ variable "mail_from" {
   type        = string
 }
 
+variable "link_base_url" {
+  description = "The web app the invitation and password-reset mails link to, e.g. https://app.example.com (no trailing slash)."
+  type        = string
+}
+
 variable "alarm_email_addresses" {
   description = "Who receives alarm e-mails."
   type        = list(string)

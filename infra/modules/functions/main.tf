@@ -49,6 +49,7 @@ locals {
     SMTP_SECRET_ARN       = var.smtp_secret_arn
     INVITATION_SECRET_ARN = var.invitation_secret_arn
     MAIL_FROM             = var.mail_from
+    LINK_BASE_URL         = var.link_base_url
   })
 
   api_jar          = "api-function/target/api-function-lambda.jar"

@@ -164,6 +164,16 @@ variable "mail_from" {
   }
 }
 
+variable "link_base_url" {
+  description = "LINK_BASE_URL: the web app the invitation and password-reset mails link to (<url>/invitations/<token>, <url>/reset-password?token=<token>)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https?://.*[^/]$", var.link_base_url))
+    error_message = "link_base_url must be an http(s) URL without a trailing slash."
+  }
+}
+
 variable "memory_mb" {
   description = "Function key => memory in MB. Absent keys get 512, which fits every function (target P8); raise only after measuring."
   type        = map(number)

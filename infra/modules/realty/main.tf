@@ -142,6 +142,7 @@ module "functions" {
   smtp_port                 = var.smtp_port
   smtp_secret_arn           = module.secrets.smtp_secret_arn
   mail_from                 = var.mail_from
+  link_base_url             = var.link_base_url
 
   memory_mb             = var.function_memory_mb
   timeout_seconds       = var.function_timeout_seconds

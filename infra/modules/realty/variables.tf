@@ -343,6 +343,11 @@ variable "mail_from" {
   type        = string
 }
 
+variable "link_base_url" {
+  description = "The web app the invitation and password-reset mails link to, e.g. https://app.example.com (no trailing slash)."
+  type        = string
+}
+
 variable "platform_admin_username" {
   description = "Login of the platform administrator."
   type        = string

@@ -149,6 +149,7 @@ public final class LocalCloud implements AutoCloseable {
         put(t, "smtp_secret_arn", "SmtpSecretArn", secretArns.get("smtp"));
         put(t, "invitation_secret_arn", "InvitationSecretArn", secretArns.get("invitations"));
         put(t, "mail_from", "MailFrom", "no-reply@runtime-check.realty.test");
+        put(t, "link_base_url", "LinkBaseUrl", "https://app.runtime-check.realty.test");
         return t;
     }
 
