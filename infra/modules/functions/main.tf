@@ -35,12 +35,16 @@ locals {
   }
 
   api_env = merge(local.common_env, {
-    JWT_SECRET_ARN            = var.jwt_secret_arn
-    PLATFORM_ADMIN_SECRET_ARN = var.platform_admin_secret_arn
-    INVITATION_SECRET_ARN     = var.invitation_secret_arn
-    BCRYPT_COST               = tostring(var.bcrypt_cost)
+    JWT_SECRET_ARN        = var.jwt_secret_arn
+    INVITATION_SECRET_ARN = var.invitation_secret_arn
+    BCRYPT_COST           = tostring(var.bcrypt_cost)
     # Queue health and dead letters read the broker's management HTTP API (same credentials as AMQP).
     RABBITMQ_MANAGEMENT_URI = var.rabbitmq_management_uri
+  })
+
+  # Only the deploy task bootstraps the platform admin's users row, so only it reads that secret.
+  deploy_env = merge(local.api_env, {
+    PLATFORM_ADMIN_SECRET_ARN = var.platform_admin_secret_arn
   })
 
   notification_env = merge(local.common_env, {
@@ -53,7 +57,7 @@ locals {
   })
 
   api_jar          = "api-function/target/api-function-lambda.jar"
-  api_secret_arns  = [var.db_secret_arn, var.broker_secret_arn, var.jwt_secret_arn, var.platform_admin_secret_arn, var.invitation_secret_arn]
+  api_secret_arns  = [var.db_secret_arn, var.broker_secret_arn, var.jwt_secret_arn, var.invitation_secret_arn]
   base_secret_arns = [var.db_secret_arn, var.broker_secret_arn]
 
   functions = {
@@ -88,8 +92,8 @@ locals {
       timeout_seconds      = lookup(var.timeout_seconds, "deploy", 300)
       reserved_concurrency = lookup(var.reserved_concurrency, "deploy", -1)
       snap_start           = false
-      environment          = local.api_env
-      secret_arns          = local.api_secret_arns
+      environment          = local.deploy_env
+      secret_arns          = [var.db_secret_arn, var.broker_secret_arn, var.jwt_secret_arn, var.invitation_secret_arn, var.platform_admin_secret_arn]
     }
     audit = {
       handler              = "realty.audit.AuditFunction"

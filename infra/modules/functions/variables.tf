@@ -124,7 +124,7 @@ variable "jwt_secret_arn" {
 }
 
 variable "platform_admin_secret_arn" {
-  description = "PLATFORM_ADMIN_SECRET_ARN: secret with the platform administrator credentials."
+  description = "PLATFORM_ADMIN_SECRET_ARN: secret with the platform administrator's first credentials (the deploy task only)."
   type        = string
 }
 

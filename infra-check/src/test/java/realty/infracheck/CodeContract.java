@@ -32,6 +32,9 @@ final class CodeContract {
     /** Environment placeholders: upper-case names only; lower-case ones are property references. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
 
+    /** application.yml or application-&lt;environment&gt;.yml. */
+    private static final Pattern CONFIGURATION_FILE = Pattern.compile("application(?:-([A-Za-z0-9_-]+))?\\.ya?ml");
+
     /** Set by the Lambda runtime itself; a function may read them but no template may set them. */
     private static final Set<String> RUNTIME_PROVIDED = Set.of("AWS_REGION", "AWS_DEFAULT_REGION",
             "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION",
@@ -96,7 +99,12 @@ final class CodeContract {
         return found;
     }
 
+    /**
+     * application.yml, and application-&lt;env&gt;.yml for each environment the handler activates
+     * ({@link #environmentsOf}), as Micronaut loads them.
+     */
     static List<Path> configurationFiles(String handler) {
+        Set<String> environments = environmentsOf(handler);
         List<Path> files = new ArrayList<>();
         for (String module : List.of("core", moduleOf(handler))) {
             Path resources = Repository.ROOT.resolve(module).resolve("src/main/resources");
@@ -104,12 +112,35 @@ final class CodeContract {
                 continue;
             }
             try (Stream<Path> list = Files.list(resources)) {
-                list.filter(p -> p.getFileName().toString().matches("application.*\\.ya?ml")).sorted().forEach(files::add);
+                list.filter(p -> {
+                    Matcher m = CONFIGURATION_FILE.matcher(p.getFileName().toString());
+                    return m.matches() && (m.group(1) == null || environments.contains(m.group(1)));
+                }).sorted().forEach(files::add);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return files;
+    }
+
+    /**
+     * The Micronaut environments a handler's context activates: its function's name
+     * (realty.core.config.FunctionContexts: api, audit, notification, ...), plus the value of a
+     * {@code public static final String ENVIRONMENT} the handler class declares (the deploy task's
+     * {@code deploy}).
+     */
+    static Set<String> environmentsOf(String handler) {
+        Set<String> environments = new LinkedHashSet<>();
+        environments.add(moduleOf(handler).replaceFirst("-function$", ""));
+        try {
+            Field extra = Class.forName(handler, false, CodeContract.class.getClassLoader()).getDeclaredField("ENVIRONMENT");
+            environments.add((String) extra.get(null));
+        } catch (ClassNotFoundException | NoSuchFieldException e) {
+            // the function's own environment only (HandlerWiringTest reports a handler that does not exist)
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("cannot read " + handler + ".ENVIRONMENT", e);
+        }
+        return environments;
     }
 
     private static void collect(Object node, String path, Path file, List<Placeholder> out) {

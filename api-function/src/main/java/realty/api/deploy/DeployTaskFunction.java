@@ -47,9 +47,12 @@ public class DeployTaskFunction extends MicronautRequestHandler<Map<String, Obje
         super(context);
     }
 
+    /** Active on top of {@code api}: application-deploy.yml, the platform admin's first credentials. */
+    public static final String ENVIRONMENT = "deploy";
+
     @Override
     protected ApplicationContextBuilder newApplicationContextBuilder() {
-        return FunctionContexts.configure(super.newApplicationContextBuilder(), ApiFunction.FUNCTION);
+        return FunctionContexts.configure(super.newApplicationContextBuilder(), ApiFunction.FUNCTION).environments(ENVIRONMENT);
     }
 
     @Override
