@@ -96,6 +96,9 @@ public class TestSystem implements AutoCloseable {
         // tests set the real limits on a database of their own (realty.local.security.LoginThrottleTest).
         props.putIfAbsent("realty.security.login-throttle.source-limit", 1_000_000);
         props.putIfAbsent("realty.security.login-throttle.account-limit", 1_000_000);
+        props.putIfAbsent("realty.security.password-throttle.reset-email-limit", 1_000_000);
+        props.putIfAbsent("realty.security.password-throttle.reset-source-limit", 1_000_000);
+        props.putIfAbsent("realty.security.password-throttle.change-limit", 1_000_000);
         return new LocalSystem.Settings(jdbcUrl, postgres.username(), postgres.password(), rabbit.host(), amqpPort,
                 vhost, rabbit.username(), rabbit.password(), "127.0.0.1", 0, JWT_SECRET, "admin", ADMIN_PASSWORD, 50,
                 Duration.ofMillis(10), eventSources, queueFunctions, props);

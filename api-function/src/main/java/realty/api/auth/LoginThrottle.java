@@ -18,6 +18,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -41,11 +42,14 @@ public class LoginThrottle {
     private final LoginThrottleRepository counters;
     private final LoginThrottleSettings settings;
     private final EventfulTransaction writes;
+    private final Duration passwordWindow;
 
-    public LoginThrottle(LoginThrottleRepository counters, LoginThrottleSettings settings, EventfulTransaction writes) {
+    public LoginThrottle(LoginThrottleRepository counters, LoginThrottleSettings settings, EventfulTransaction writes,
+                         PasswordThrottleSettings passwordThrottles) {
         this.counters = counters;
         this.settings = settings;
         this.writes = writes;
+        this.passwordWindow = passwordThrottles.getWindow();
     }
 
     /**
@@ -139,9 +143,12 @@ public class LoginThrottle {
         }
     }
 
-    /** Drops ended windows; returns how many. */
+    /**
+     * Drops ended windows of every key kind in the table (logins and {@link PasswordThrottle}'s), so
+     * only those older than the longest of the windows; returns how many.
+     */
     public int sweep() {
-        return counters.dropEnded(windowSeconds());
+        return counters.dropEnded((int) Math.max(windowSeconds(), passwordWindow.toSeconds()));
     }
 
     private int windowSeconds() {
@@ -150,9 +157,14 @@ public class LoginThrottle {
 
     /** The username as typed, lower-cased, as a digest: unknown usernames count too, and no typed e-mail is stored. */
     static String accountKey(String username) {
+        return digestKey("account:", username);
+    }
+
+    /** {@code prefix} + a digest of the lower-cased text (128 bits of SHA-256, in hex). */
+    static String digestKey(String prefix, String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(username.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-            return "account:" + HexFormat.of().formatHex(digest, 0, 16);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return prefix + HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -164,20 +176,24 @@ public class LoginThrottle {
      * (not behind API Gateway) shares one "unknown" key rather than escaping the limit.
      */
     static String sourceKey(@Nullable String sourceIp) {
+        return sourceKey("source:", sourceIp);
+    }
+
+    static String sourceKey(String prefix, @Nullable String sourceIp) {
         if (sourceIp == null || sourceIp.isBlank()) {
-            return "source:unknown";
+            return prefix + "unknown";
         }
         if (sourceIp.indexOf(':') >= 0 && sourceIp.matches("[0-9A-Fa-f:.]+")) {
             try {
                 // an IPv6 literal: no name lookup happens
                 byte[] a = InetAddress.getByName(sourceIp).getAddress();
                 if (a.length == 16) {
-                    return "source:" + HexFormat.of().formatHex(a, 0, 8) + "::/64";
+                    return prefix + HexFormat.of().formatHex(a, 0, 8) + "::/64";
                 }
             } catch (UnknownHostException e) {
                 // not an address after all: keep the text
             }
         }
-        return "source:" + sourceIp;
+        return prefix + sourceIp;
     }
 }

@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * {@code login_throttles}: one counted window per key (an account digest or a source address). Every
+ * {@code login_throttles}: one counted window per key: an account digest or a source address of a login
+ * ({@code account:}, {@code source:}), or of the password throttles ({@code reset-email:},
+ * {@code reset-source:}, {@code password-change:}; {@link PasswordThrottle}). Every
  * statement touches the keys of one login by primary key, so the table's size never slows a login;
  * the counting is one upsert, so concurrent attempts each see a distinct count. Times are the
  * database's clock, the same for every Lambda instance.
@@ -44,6 +46,16 @@ public interface LoginThrottleRepository extends GenericRepository<LoginThrottle
             + " RETURNING key, window_start, attempts, failures)"
             + " SELECT key, window_start, attempts, failures, " + RETRY_AFTER + " FROM counted")
     List<Counter> reserve(String account, String source, int windowSeconds);
+
+    /** {@link #reserve} for one key (a password change counts per user only). */
+    @Query("WITH counted AS (INSERT INTO login_throttles AS t (key, window_start, attempts) VALUES (:key, now(), 1)"
+            + " ON CONFLICT (key) DO UPDATE SET"
+            + " window_start = CASE WHEN " + ENDED + " THEN now() ELSE t.window_start END,"
+            + " attempts = CASE WHEN " + ENDED + " THEN 1 ELSE t.attempts + 1 END,"
+            + " failures = CASE WHEN " + ENDED + " THEN 0 ELSE t.failures END"
+            + " RETURNING key, window_start, attempts, failures)"
+            + " SELECT key, window_start, attempts, failures, " + RETRY_AFTER + " FROM counted")
+    List<Counter> reserveOne(String key, int windowSeconds);
 
     /** Gives back the reservations of an attempt that was refused without checking its password. */
     @Query("UPDATE login_throttles SET attempts = attempts - 1 WHERE attempts > 0"

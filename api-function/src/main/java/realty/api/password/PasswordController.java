@@ -22,6 +22,7 @@ import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import realty.api.auth.Throttled;
 import realty.api.security.RefusalAudit;
 import realty.api.user.FitsBcrypt;
 import realty.api.web.ProblemException;
@@ -58,26 +59,38 @@ public class PasswordController {
     }
 
     @Operation(operationId = "changePassword", summary = "Change one's own password",
-            description = "Needs the current password; every token issued before the change answers 401 afterwards.")
+            description = "Needs the current password; every token issued before the change answers 401 afterwards. After 5 wrong current passwords within 15 minutes, 429 until the window passes.")
     @ApiResponse(responseCode = "204", description = "Changed")
+    @ApiResponse(responseCode = "429", description = "Too many wrong current passwords for this user (audited); Retry-After gives the seconds left",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiErrors.Authenticated
     @ApiErrors.WithBody
     @Post("/me/password")
     @Secured(SecurityRule.IS_AUTHENTICATED)
-    public HttpResponse<Void> change(Caller caller, @Body @Valid ChangeRequest body, HttpRequest<?> request) {
-        passwords.change(caller, body.currentPassword(), body.newPassword(), RequestInfo.of(request));
+    public HttpResponse<?> change(Caller caller, @Body @Valid ChangeRequest body, HttpRequest<?> request) {
+        try {
+            passwords.change(caller, body.currentPassword(), body.newPassword(), RequestInfo.of(request));
+        } catch (Throttled e) {
+            return e.answer(request, refusals);
+        }
         return HttpResponse.noContent();
     }
 
     /** Always 202, whether the e-mail belongs to anyone or not. */
     @Operation(operationId = "requestPasswordReset", summary = "Ask for a password-reset link",
-            description = "Always 202, with the same timing whether the e-mail exists or not; a link valid 30 minutes is e-mailed to an active user.")
+            description = "Always 202, with the same timing whether the e-mail exists or not; a link valid 30 minutes is e-mailed to an active user. Past 5 requests for one e-mail or 20 from one address within 15 minutes, 429 (the same for every e-mail) until the window passes.")
     @ApiResponse(responseCode = "202", description = "Accepted")
+    @ApiResponse(responseCode = "429", description = "Too many requests for this e-mail or from this address (audited); Retry-After gives the seconds left",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiErrors.WithBody
     @Post("/auth/password-reset")
     @Secured(SecurityRule.IS_ANONYMOUS)
-    public HttpResponse<Void> requestReset(@Body @Valid ResetRequest body, HttpRequest<?> request) {
-        passwords.requestReset(body.email(), RequestInfo.of(request));
+    public HttpResponse<?> requestReset(@Body @Valid ResetRequest body, HttpRequest<?> request) {
+        try {
+            passwords.requestReset(body.email(), RequestInfo.of(request));
+        } catch (Throttled e) {
+            return e.answer(request, refusals);
+        }
         return HttpResponse.status(HttpStatus.ACCEPTED);
     }
 

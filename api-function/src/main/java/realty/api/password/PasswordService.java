@@ -3,6 +3,7 @@ package realty.api.password;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import realty.api.auth.PasswordPolicy;
+import realty.api.auth.PasswordThrottle;
 import realty.api.outbox.EventfulTransaction;
 import realty.api.security.PasswordHasher;
 import realty.api.web.ProblemException;
@@ -38,10 +39,12 @@ public class PasswordService {
     private final PasswordResetTokens tokens;
     private final PasswordResetSettings settings;
     private final EventfulTransaction writes;
+    private final PasswordThrottle throttle;
 
     public PasswordService(AccountPasswordRepository accounts, PasswordResetRepository resets, PasswordHasher hasher,
                            PasswordPolicy policy, PasswordResetTokens tokens, PasswordResetSettings settings,
-                           EventfulTransaction writes) {
+                           EventfulTransaction writes, PasswordThrottle throttle) {
+        this.throttle = throttle;
         this.accounts = accounts;
         this.resets = resets;
         this.hasher = hasher;
@@ -51,16 +54,29 @@ public class PasswordService {
         this.writes = writes;
     }
 
-    /** Replaces the caller's password after checking the current one; a wrong one is a 403 (audited). */
+    /**
+     * Replaces the caller's password after checking the current one; a wrong one is a 403 (audited), and
+     * past {@code realty.security.password-throttle.change-limit} of them a 429 ({@link PasswordThrottle}).
+     */
     public void change(Caller caller, String currentPassword, String newPassword, RequestInfo info) {
         if (caller.userId() == null) {
             throw ProblemException.conflict("this account's password is set in configuration", null);
         }
-        String hash = accounts.passwordHash(caller.userId())
-                .orElseThrow(() -> ProblemException.unauthorized("user unknown or deactivated"));
-        if (!hasher.matches(currentPassword, hash)) {
+        PasswordThrottle.ChangeAttempt attempt = throttle.beginChange(caller.userId());
+        boolean matches;
+        try {
+            String hash = accounts.passwordHash(caller.userId())
+                    .orElseThrow(() -> ProblemException.unauthorized("user unknown or deactivated"));
+            matches = hasher.matches(currentPassword, hash);
+        } catch (RuntimeException e) {
+            throttle.changeAbandoned(attempt);
+            throw e;
+        }
+        if (!matches) {
+            throttle.changeFailed(attempt);
             throw ProblemException.forbidden("the current password does not match");
         }
+        throttle.changeSucceeded(attempt);
         policy.check(caller.username(), newPassword);
         String newHash = hasher.hash(newPassword);
         Actor actor = new Actor(caller.actorId(), caller.profileCodes(), null, info.sourceIp(), info.userAgent());
@@ -80,6 +96,8 @@ public class PasswordService {
      */
     public void requestReset(String email, RequestInfo info) {
         requireConfigured();
+        // Counted before anything else, the same statement whatever the e-mail; past a limit: 429, no row, no event.
+        throttle.resetRequested(email, info.sourceIp());
         Optional<UUID> user = accounts.activeUserByEmail(email.trim());
         UUID requestId = UUID.randomUUID();
         Instant expiresAt = Instant.now().plus(settings.getTtl());
