@@ -20,8 +20,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import realty.api.auth.AuthController;
-import realty.api.security.RefusalAudit;
-import realty.api.web.ProblemException;
+import realty.api.auth.LinkRedemption;
 import realty.api.web.RequestInfo;
 import realty.core.security.Caller;
 
@@ -36,11 +35,11 @@ import java.util.UUID;
 @Controller("/api/v1")
 public class InvitationController {
     private final InvitationService invitations;
-    private final RefusalAudit refusals;
+    private final LinkRedemption links;
 
-    public InvitationController(InvitationService invitations, RefusalAudit refusals) {
+    public InvitationController(InvitationService invitations, LinkRedemption links) {
         this.invitations = invitations;
-        this.refusals = refusals;
+        this.links = links;
     }
 
     @Serdeable
@@ -56,15 +55,7 @@ public class InvitationController {
     @Post("/auth/invitations/{token}")
     @Secured(SecurityRule.IS_ANONYMOUS)
     public AuthController.TokenResponse accept(@PathVariable String token, @Body @Valid AcceptInvitation body, HttpRequest<?> request) {
-        try {
-            return invitations.accept(token, body.password(), RequestInfo.of(request));
-        } catch (ProblemException e) {
-            // 404 is audited by the access-denied filter already; 410 is a refusal of a known link.
-            if (e.status().getCode() == 410) {
-                refusals.record(request, 410, e.getMessage());
-            }
-            throw e;
-        }
+        return links.redeem(request, () -> invitations.accept(token, body.password(), RequestInfo.of(request)));
     }
 
     @Operation(operationId = "resendInvitation", summary = "Re-send an invitation",

@@ -22,10 +22,10 @@ import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import realty.api.auth.LinkRedemption;
 import realty.api.auth.Throttled;
 import realty.api.security.RefusalAudit;
 import realty.api.user.FitsBcrypt;
-import realty.api.web.ProblemException;
 import realty.api.web.RequestInfo;
 import realty.core.security.Caller;
 
@@ -39,10 +39,12 @@ import realty.core.security.Caller;
 public class PasswordController {
     private final PasswordService passwords;
     private final RefusalAudit refusals;
+    private final LinkRedemption links;
 
-    public PasswordController(PasswordService passwords, RefusalAudit refusals) {
+    public PasswordController(PasswordService passwords, RefusalAudit refusals, LinkRedemption links) {
         this.passwords = passwords;
         this.refusals = refusals;
+        this.links = links;
     }
 
     @Serdeable
@@ -104,15 +106,10 @@ public class PasswordController {
     @Post("/auth/password-reset/{token}")
     @Secured(SecurityRule.IS_ANONYMOUS)
     public HttpResponse<Void> reset(@PathVariable String token, @Body @Valid NewPassword body, HttpRequest<?> request) {
-        try {
+        links.redeem(request, () -> {
             passwords.reset(token, body.newPassword(), RequestInfo.of(request));
-        } catch (ProblemException e) {
-            if (e.status() == HttpStatus.GONE) {
-                // 401/403/404 are audited by AccessDeniedAudit; a spent link is a refusal too
-                refusals.record(request, e.status().getCode(), e.getMessage());
-            }
-            throw e;
-        }
+            return null;
+        });
         return HttpResponse.noContent();
     }
 }
