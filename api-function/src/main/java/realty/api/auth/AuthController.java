@@ -29,7 +29,6 @@ import realty.api.web.Problem;
 import realty.api.web.Problems;
 import realty.api.web.RequestInfo;
 
-import java.util.Optional;
 
 /**
  * {@code POST /api/v1/auth/login}: username (e-mail) and password for a bearer token. The
@@ -46,14 +45,11 @@ public class AuthController {
     private final Authenticator<HttpRequest<?>> authenticator;
     private final AccessTokens tokens;
     private final LoginThrottle throttle;
-    private final UserCredentialsRepository users;
 
-    public AuthController(Authenticator<HttpRequest<?>> authenticator, AccessTokens tokens, LoginThrottle throttle,
-                          UserCredentialsRepository users) {
+    public AuthController(Authenticator<HttpRequest<?>> authenticator, AccessTokens tokens, LoginThrottle throttle) {
         this.authenticator = authenticator;
         this.tokens = tokens;
         this.throttle = throttle;
-        this.users = users;
     }
 
     @Serdeable
@@ -91,10 +87,10 @@ public class AuthController {
                 new UsernamePasswordCredentials(body.username(), body.password()))).block();
         if (response == null || !response.isAuthenticated() || response.getAuthentication().isEmpty()) {
             // Unknown and known accounts run the same statements, so neither the answer nor its timing tells them apart.
-            Optional<UserCredentials> user = users.findByEmail(body.username());
-            String reason = user.isEmpty() ? "unknown account" : !user.get().active() ? "deactivated"
-                    : user.get().passwordHash() == null ? "invitation not accepted" : "wrong password";
-            throttle.failed(attempt, info, reason, user.map(UserCredentials::id).orElse(null));
+            // The provider noted why, from the one read of the user it made.
+            PasswordAuthenticationProvider.Refusal refusal = request.getAttribute(PasswordAuthenticationProvider.REFUSAL,
+                    PasswordAuthenticationProvider.Refusal.class).orElse(new PasswordAuthenticationProvider.Refusal("bad credentials", null));
+            throttle.failed(attempt, info, refusal.reason(), refusal.userId());
             // one answer for unknown, wrong and deactivated: the reason stays on the server
             throw ProblemException.unauthorized("bad credentials");
         }

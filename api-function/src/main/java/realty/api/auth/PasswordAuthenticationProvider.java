@@ -12,6 +12,7 @@ import realty.api.security.PasswordHasher;
 import realty.core.security.Caller;
 
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Checks a username and password against the bcrypt hash in {@code users}, the platform admin's row
@@ -22,6 +23,16 @@ import java.util.Optional;
  */
 @Singleton
 public class PasswordAuthenticationProvider<B> implements HttpRequestAuthenticationProvider<B> {
+    /**
+     * Request attribute: why a login failed and whose it was ({@link Refusal}), for the throttle's audit in
+     * {@link AuthController}, so that a failed login reads its user once.
+     */
+    public static final String REFUSAL = "realty.login-refusal";
+
+    /** @param userId null when no account has this username */
+    public record Refusal(String reason, @Nullable UUID userId) {
+    }
+
     private final UserCredentialsRepository users;
     private final PasswordHasher hasher;
 
@@ -41,11 +52,23 @@ public class PasswordAuthenticationProvider<B> implements HttpRequestAuthenticat
         Optional<UserCredentials> user = users.findByEmail(username);
         // Verify even when the user is unknown, so response time does not reveal which e-mails exist.
         if (!hasher.matches(password, user.map(UserCredentials::passwordHash).orElse(null))) {
+            refuse(request, user);
             return AuthenticationResponse.failure(AuthenticationFailureReason.CREDENTIALS_DO_NOT_MATCH);
         }
         if (!user.get().active()) {
+            refuse(request, user);
             return AuthenticationResponse.failure(AuthenticationFailureReason.USER_DISABLED);
         }
         return AuthenticationResponse.success(user.get().platformAdmin() ? Caller.PLATFORM_ADMIN_SUBJECT : user.get().id().toString());
+    }
+
+    /** The reason stays on the server (the audit): every refusal answers the same 401. */
+    private static void refuse(@Nullable HttpRequest<?> request, Optional<UserCredentials> user) {
+        if (request == null) {
+            return;
+        }
+        String reason = user.isEmpty() ? "unknown account" : !user.get().active() ? "deactivated"
+                : user.get().passwordHash() == null ? "invitation not accepted" : "wrong password";
+        request.setAttribute(REFUSAL, new Refusal(reason, user.map(UserCredentials::id).orElse(null)));
     }
 }
