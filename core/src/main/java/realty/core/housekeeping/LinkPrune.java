@@ -33,16 +33,7 @@ public class LinkPrune implements HousekeepingTask {
     public long run(Instant deadline) {
         Instant before = Instant.now().minus(settings.getLinkRetention());
         int batch = settings.getBatchSize();
-        long removed = 0;
-        int n;
-        do {
-            n = links.deleteResetRequests(before, batch);
-            removed += n;
-        } while (n == batch && Instant.now().isBefore(deadline));
-        do {
-            n = links.deleteInvitations(before, batch);
-            removed += n;
-        } while (n == batch && Instant.now().isBefore(deadline));
-        return removed;
+        return PruneBatches.run(deadline, batch, () -> links.deleteResetRequests(before, batch))
+                + PruneBatches.run(deadline, batch, () -> links.deleteInvitations(before, batch));
     }
 }

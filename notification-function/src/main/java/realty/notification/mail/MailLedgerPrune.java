@@ -4,6 +4,7 @@ import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import realty.core.housekeeping.HousekeepingSettings;
 import realty.core.housekeeping.HousekeepingTask;
+import realty.core.housekeeping.PruneBatches;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -54,20 +55,12 @@ public class MailLedgerPrune implements HousekeepingTask {
     public long run(Instant deadline) {
         Duration keep = settings.getMailRetention().compareTo(mail.getRateWindow()) > 0 ? settings.getMailRetention() : mail.getRateWindow();
         OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minus(keep);
-        long removed = 0;
-        while (Instant.now().isBefore(deadline)) {
-            int n = tx.executeWrite(status -> {
-                try (PreparedStatement ps = status.getConnection().prepareStatement(BATCH)) {
-                    ps.setObject(1, cutoff);
-                    ps.setInt(2, settings.getBatchSize());
-                    return ps.executeUpdate();
-                }
-            });
-            removed += n;
-            if (n < settings.getBatchSize()) {
-                break;
+        return PruneBatches.run(deadline, settings.getBatchSize(), () -> tx.executeWrite(status -> {
+            try (PreparedStatement ps = status.getConnection().prepareStatement(BATCH)) {
+                ps.setObject(1, cutoff);
+                ps.setInt(2, settings.getBatchSize());
+                return ps.executeUpdate();
             }
-        }
-        return removed;
+        }));
     }
 }
