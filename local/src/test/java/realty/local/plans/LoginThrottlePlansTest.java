@@ -66,13 +66,15 @@ class LoginThrottlePlansTest {
     }
 
     private static final Map<String, String> TYPES = Map.of("account", "text", "source", "text", "windowSeconds", "int",
-            "accountWindow", "timestamptz", "sourceWindow", "timestamptz");
+            "accountWindow", "timestamptz", "sourceWindow", "timestamptz", "key", "text");
     private static final Map<String, String> VALUES = Map.of("account", "'account:" + "0".repeat(32) + "'",
-            "source", "'source:198.51.100.1'", "windowSeconds", "900", "accountWindow", "now()", "sourceWindow", "now()");
+            "source", "'source:198.51.100.1'", "windowSeconds", "900", "accountWindow", "now()", "sourceWindow", "now()",
+            "key", "'password-change:00000000-0000-0000-0000-000000000000'");
 
     @Test
     void theLoginStatementsUseThePrimaryKey() throws Exception {
-        for (String method : List.of("reserve", "release", "fail", "succeed")) {
+        // reserveOne: the password change's throttle (PasswordThrottle); the others serve it too, with one key twice
+        for (String method : List.of("reserve", "release", "fail", "succeed", "reserveOne")) {
             assertUsesThePrimaryKey(method);
         }
     }
