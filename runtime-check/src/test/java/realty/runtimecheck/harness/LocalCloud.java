@@ -149,6 +149,9 @@ public final class LocalCloud implements AutoCloseable {
         put(t, "smtp_secret_arn", "SmtpSecretArn", secretArns.get("smtp"));
         put(t, "invitation_secret_arn", "InvitationSecretArn", secretArns.get("invitations"));
         put(t, "mail_from", "MailFrom", "no-reply@runtime-check.realty.test");
+        // The audit archive bucket (a Terraform variable, a resource of template.yaml); a fresh database has no
+        // month past retention, so housekeeping never calls S3 here.
+        put(t, "audit_archive_bucket", "AuditArchiveBucket", "realty-runtime-check-audit-archive");
         return t;
     }
 
