@@ -65,10 +65,9 @@ class S3ObjectsSigningTest {
      */
     @Test
     void presignedGetMatchesAwsExample() {
-        S3Objects sameHostAsExample = new S3Objects(URI.create("https://s3.amazonaws.com"), "us-east-1", EXAMPLE_KEYS, MAY_24_2013);
         SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.GET)
                 .uri(URI.create("https://examplebucket.s3.amazonaws.com/test.txt")).build();
-        SignedRequest signed = sameHostAsExample.sign(r -> r.request(request)
+        SignedRequest signed = s3.sign(r -> r.request(request)
                 .putProperty(AwsV4FamilyHttpSigner.AUTH_LOCATION, AwsV4FamilyHttpSigner.AuthLocation.QUERY_STRING)
                 .putProperty(AwsV4FamilyHttpSigner.EXPIRATION_DURATION, Duration.ofSeconds(86400))
                 .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false));
@@ -76,8 +75,8 @@ class S3ObjectsSigningTest {
         assertTrue(query.contains("X-Amz-SignedHeaders=host"), query);
         assertTrue(query.contains("X-Amz-Expires=86400"), query);
         assertTrue(query.contains("X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"), query);
-        assertTrue(query.endsWith("X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404")
-                || query.contains("X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404&"), query);
+        assertTrue(java.util.Arrays.asList(query.split("&"))
+                .contains("X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"), query);
     }
 
     /** The public presign method yields the same shape for our own addressing (virtual-hosted, region in host). */
