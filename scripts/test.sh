@@ -15,4 +15,6 @@ scripts/browser-deps.sh
 # infra-check's Terraform and SAM checks run on Node.js packages (HCL parser, AWS provider schema,
 # SAM specification), installed from infra-check/tools/package-lock.json (idempotent, npm cache).
 scripts/infra-tools.sh
+# The S3 stand-in of the audit archive tests (s3rver from npm, scripts/s3-standin/package-lock.json).
+scripts/s3-standin.sh install
 exec mvn -B -ntp verify "$@"

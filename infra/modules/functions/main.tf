@@ -132,13 +132,14 @@ locals {
     housekeeping = {
       handler              = "realty.notification.HousekeepingFunction"
       artifact             = "notification-function/target/notification-function-lambda.jar"
-      description          = "Housekeeping: prunes outbox, outcomes and ledgers; sends held summary mails"
+      description          = "Housekeeping: prunes outbox, outcomes and ledgers; sends held summary mails; archives the audit log"
       memory_mb            = lookup(var.memory_mb, "housekeeping", 512)
       timeout_seconds      = lookup(var.timeout_seconds, "housekeeping", 120)
       reserved_concurrency = lookup(var.reserved_concurrency, "housekeeping", -1)
       snap_start           = false
-      environment          = local.notification_env
-      secret_arns          = [var.db_secret_arn, var.broker_secret_arn, var.smtp_secret_arn, var.invitation_secret_arn]
+      # The archive bucket switches audit retention on (audit_archive.tf: the bucket and its grant).
+      environment = merge(local.notification_env, { REALTY_AUDIT_ARCHIVE_BUCKET = var.audit_archive_bucket })
+      secret_arns = [var.db_secret_arn, var.broker_secret_arn, var.smtp_secret_arn, var.invitation_secret_arn]
     }
   }
 }

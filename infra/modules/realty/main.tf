@@ -117,8 +117,19 @@ locals {
   db_secret_arn     = var.enable_database ? one(module.database[*].secret_arn) : one(aws_secretsmanager_secret_version.external_database[*].arn)
 }
 
+# Where audit months past retention go before their partition is dropped (issue 15).
+module "audit_archive" {
+  source = "../audit_archive"
+
+  name          = local.name
+  force_destroy = var.environment != "prod"
+}
+
 module "functions" {
   source = "../functions"
+
+  audit_archive_bucket     = module.audit_archive.bucket_name
+  audit_archive_bucket_arn = module.audit_archive.bucket_arn
 
   name_prefix        = local.name
   environment        = var.environment

@@ -17,6 +17,10 @@ public class AuditRetentionSettings {
     private String archiveFolder;
     /** The archive bucket (AWS): {@link S3AuditArchive}. */
     private String archiveBucket;
+    /** The bucket's region; by default the SDK's region chain (AWS_REGION in Lambda). */
+    private String archiveRegion;
+    /** An S3-compatible stand-in's base URL (tests), addressed path style; unset in AWS. */
+    private String archiveEndpoint;
     /** The key prefix in either. */
     private String archivePrefix = "audit-logs";
 
@@ -28,6 +32,10 @@ public class AuditRetentionSettings {
     public void setArchiveFolder(String archiveFolder) { this.archiveFolder = archiveFolder; }
     public String getArchiveBucket() { return archiveBucket; }
     public void setArchiveBucket(String archiveBucket) { this.archiveBucket = archiveBucket; }
+    public String getArchiveRegion() { return archiveRegion; }
+    public void setArchiveRegion(String archiveRegion) { this.archiveRegion = archiveRegion; }
+    public String getArchiveEndpoint() { return archiveEndpoint; }
+    public void setArchiveEndpoint(String archiveEndpoint) { this.archiveEndpoint = archiveEndpoint; }
     public String getArchivePrefix() { return archivePrefix; }
     public void setArchivePrefix(String archivePrefix) { this.archivePrefix = archivePrefix; }
 }

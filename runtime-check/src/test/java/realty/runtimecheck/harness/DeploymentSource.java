@@ -162,6 +162,10 @@ public enum DeploymentSource {
             throw new UnresolvedToken(where + ": !Ref " + name + " has no local value and no default");
         }
         if (parameter.isEmpty()) {
+            // A !Ref of a resource the template creates (the audit archive bucket) takes the suite's local value.
+            if (local.containsKey("!Ref " + name) && Maps.map(Maps.map(Sam.template(), "Resources").get(name)).containsKey("Type")) {
+                return value;
+            }
             throw new UnresolvedToken(where + ": !Ref " + name + " names no parameter of template.yaml");
         }
         // What CloudFormation checks before it deploys a parameter value.

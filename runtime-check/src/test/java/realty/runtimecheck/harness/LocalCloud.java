@@ -150,6 +150,9 @@ public final class LocalCloud implements AutoCloseable {
         put(t, "invitation_secret_arn", "InvitationSecretArn", secretArns.get("invitations"));
         put(t, "mail_from", "MailFrom", "no-reply@runtime-check.realty.test");
         put(t, "link_base_url", "LinkBaseUrl", "https://app.runtime-check.realty.test");
+        // The audit archive bucket (a Terraform variable, a resource of template.yaml); a fresh database has no
+        // month past retention, so housekeeping never calls S3 here.
+        put(t, "audit_archive_bucket", "AuditArchiveBucket", "realty-runtime-check-audit-archive");
         return t;
     }
 

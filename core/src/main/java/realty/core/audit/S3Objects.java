@@ -1,0 +1,175 @@
+package realty.core.audit;
+
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The two S3 calls the project needs, PutObject and a presigned GetObject URL, without the SDK's s3
+ * module (+4.1 MB per jar, docs/operations.md): requests are signed with the SDK's own SigV4 signer
+ * ({@link AwsV4HttpSigner}, module http-auth-aws, already in every jar through Secrets Manager) and
+ * sent with the JDK's {@link HttpClient}.
+ *
+ * <p>Signing follows S3's rules (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html):
+ * the key is URI-encoded once (no double encoding, no path normalisation), and a PUT carries the
+ * SHA-256 of its body in {@code x-amz-content-sha256} (a signed payload, so S3 refuses a body changed
+ * on the way: XAmzContentSHA256Mismatch). A presigned URL signs only {@code host} and uses
+ * {@code UNSIGNED-PAYLOAD} (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html).
+ * {@code S3ObjectsSigningTest} checks both against the signatures of those two pages.
+ *
+ * <p>The JDK client rather than the SDK's UrlConnectionHttpClient: the latter never sets a fixed-length
+ * streaming mode, so HttpURLConnection would buffer a whole month's archive in the heap before sending.
+ */
+public final class S3Objects {
+    /** S3's limit for one PutObject (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html). */
+    public static final long MAX_SINGLE_PUT_BYTES = 5L * 1024 * 1024 * 1024;
+    /** Headers the JDK client sets itself and refuses from the caller; they need not be signed. */
+    private static final Set<String> SET_BY_CLIENT = Set.of("host", "content-length", "expect", "connection");
+    private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]{1,100})</Code>");
+
+    private final URI endpoint;
+    private final boolean pathStyle;
+    private final String region;
+    private final AwsCredentialsProvider credentials;
+    private final Clock clock;
+    private final HttpClient http;
+    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+
+    /**
+     * @param endpoint null for AWS itself ({@code https://<bucket>.s3.<region>.amazonaws.com}, virtual-hosted
+     *                 style); otherwise a stand-in's base URL, addressed path style ({@code <endpoint>/<bucket>/<key>})
+     */
+    public S3Objects(URI endpoint, String region, AwsCredentialsProvider credentials, Clock clock) {
+        this.endpoint = endpoint;
+        this.pathStyle = endpoint != null;
+        this.region = region;
+        this.credentials = credentials;
+        this.clock = clock;
+        // HTTP/1.1: S3 does not speak HTTP/2.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Where an object lives: the request's URI, with the key encoded once as S3 signs it. */
+    URI objectUri(String bucket, String key) {
+        String path = "/" + SdkHttpUtils.urlEncodeIgnoreSlashes(key);
+        if (pathStyle) {
+            String base = endpoint.toString().replaceAll("/+$", "");
+            return URI.create(base + "/" + bucket + path);
+        }
+        return URI.create("https://" + bucket + ".s3." + region + ".amazonaws.com" + path);
+    }
+
+    /**
+     * PutObject of a file with a signed payload, SSE-S3 encrypted. Returns once S3 answered 200 (the
+     * object is then durably stored); any other answer is an IOException naming S3's error code.
+     * Refuses files above S3's single-PUT limit of 5 GiB: multipart upload is not implemented (one month
+     * of audit rows is far smaller: about 50 MB gzip'd per million rows).
+     */
+    public void put(String bucket, String key, Path file, Map<String, String> headers) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_SINGLE_PUT_BYTES) {
+            throw new IOException("s3://" + bucket + "/" + key + ": " + size + " bytes is above the single PutObject limit of "
+                    + MAX_SINGLE_PUT_BYTES + " bytes (5 GiB); multipart upload is not implemented");
+        }
+        SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.PUT).uri(objectUri(bucket, key))
+                .putHeader("x-amz-server-side-encryption", "AES256");
+        headers.forEach(request::putHeader);
+        SignedRequest signed = sign(r -> r.request(request.build())
+                .payload(ContentStreamProvider.fromInputStreamSupplier(() -> open(file)))
+                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, true));
+        HttpRequest.Builder send = HttpRequest.newBuilder(signed.request().getUri()).timeout(Duration.ofMinutes(10))
+                .expectContinue(true) // S3 can refuse (auth, bucket) before the body is sent
+                .PUT(HttpRequest.BodyPublishers.ofFile(file));
+        copyHeaders(signed.request(), send);
+        HttpResponse<String> response = send(send.build(), bucket, key);
+        if (response.statusCode() != 200) {
+            throw new IOException("PutObject s3://" + bucket + "/" + key + " answered " + response.statusCode() + " " + errorCode(response.body()));
+        }
+    }
+
+    /**
+     * A presigned GetObject URL valid for {@code expiry} (1 s to 7 days, SigV4's bounds). Anyone holding it
+     * can read the object until then, so keep it short and hand it only to the requester.
+     */
+    public URI presignGet(String bucket, String key, Duration expiry) {
+        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(objectUri(bucket, key)).build();
+        SignedRequest signed = sign(r -> r.request(request)
+                .putProperty(AwsV4FamilyHttpSigner.AUTH_LOCATION, AwsV4FamilyHttpSigner.AuthLocation.QUERY_STRING)
+                .putProperty(AwsV4FamilyHttpSigner.EXPIRATION_DURATION, expiry)
+                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false));
+        return signed.request().getUri();
+    }
+
+    /** Signs with S3's settings; package-private so the signing test can sign AWS's published examples. */
+    SignedRequest sign(Consumer<SignRequest.Builder<AwsCredentialsIdentity>> more) {
+        AwsCredentialsIdentity identity = credentials.resolveCredentials();
+        return signer.sign(r -> {
+            more.accept(r.identity(identity));
+            r.putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "s3")
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                    // S3 signs the path as sent: encoded once, "." and ".." segments kept.
+                    .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
+                    .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
+                    .putProperty(HttpSigner.SIGNING_CLOCK, clock);
+        });
+    }
+
+    private static InputStream open(Path file) {
+        try {
+            return Files.newInputStream(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copyHeaders(SdkHttpRequest signed, HttpRequest.Builder send) {
+        for (Map.Entry<String, List<String>> h : signed.headers().entrySet()) {
+            if (!SET_BY_CLIENT.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                h.getValue().forEach(v -> send.header(h.getKey(), v));
+            }
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest request, String bucket, String key) throws IOException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("PutObject s3://" + bucket + "/" + key + " interrupted", e);
+        }
+    }
+
+    /** S3's error code (AccessDenied, NoSuchBucket, SignatureDoesNotMatch, ...), not the whole XML. */
+    static String errorCode(String body) {
+        Matcher m = ERROR_CODE.matcher(body == null ? "" : body);
+        return m.find() ? m.group(1) : "(no S3 error code)";
+    }
+}

@@ -1,0 +1,220 @@
+package realty.local.audit;
+
+import io.micronaut.context.ApplicationContext;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import realty.core.audit.AuditRetention;
+import realty.core.audit.S3Objects;
+import realty.localinfra.LocalPostgres;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The audit archive in S3, end to end: the retention pass of the housekeeping function's context
+ * stores a month with {@link S3Objects}' SigV4 PutObject in an S3-compatible server that verifies
+ * signatures (s3rver, {@code scripts/s3-standin.sh}), the object is read back through a presigned URL,
+ * and a refused PUT leaves the month in the database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditArchiveS3Test {
+    static final String ENDPOINT = "http://127.0.0.1:" + StandIn.PORT;
+    static final String BUCKET = "realty-archive";
+    private static final StaticCredentialsProvider STAND_IN_KEYS = StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("S3RVER", "S3RVER"));
+
+    private final LocalPostgres postgres = LocalPostgres.shared();
+    private final String database = "archive_s3_" + UUID.randomUUID().toString().replace("-", "");
+    private final String prefix = "audit-logs-" + UUID.randomUUID();
+    private final UUID company = UUID.randomUUID();
+    private String url;
+    private ApplicationContext context;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeAll
+    void start() throws Exception {
+        StandIn.start();
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+        url = postgres.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
+        Flyway.configure().dataSource(url, postgres.username(), postgres.password()).locations("classpath:db/migration").load().migrate();
+        context = context(STAND_IN_KEYS);
+    }
+
+    private ApplicationContext context(StaticCredentialsProvider keys) {
+        Map<String, Object> p = new HashMap<>(Map.of("datasources.default.url", url, "datasources.default.username", postgres.username(),
+                "datasources.default.password", postgres.password(), "realty.audit.archive-bucket", BUCKET,
+                "realty.audit.archive-endpoint", ENDPOINT, "realty.audit.archive-region", "us-east-1",
+                "realty.audit.archive-prefix", prefix, "realty.audit.retention-days", 180));
+        return ApplicationContext.builder().properties(p).singletons(keys).start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (context != null) {
+            context.close();
+        }
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, postgres.username(), postgres.password());
+    }
+
+    private String fillMonth(int monthsAgo, int rows, String eventType) throws SQLException {
+        LocalDate month = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).minusMonths(monthsAgo);
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT audit_logs_ensure_partition(DATE '" + month + "')");
+            rs.next();
+            String partition = rs.getString(1);
+            s.execute("INSERT INTO audit_logs (id, company_id, event_id, event_type, actor_user_id, resource_type, resource_id, "
+                    + "occurred_at, data) SELECT gen_random_uuid(), '" + company + "', gen_random_uuid(), '" + eventType + "', "
+                    + "'actor-' || g, 'user', 'u' || g, TIMESTAMPTZ '" + month + " 00:00:00+00' + g * interval '1 minute', "
+                    + "jsonb_build_object('n', g) FROM generate_series(1, " + rows + ") g");
+            return partition;
+        }
+    }
+
+    private boolean exists(String table) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private HttpResponse<byte[]> get(URI uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static List<String> gunzipLines(byte[] gz) throws Exception {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(new ByteArrayInputStream(gz)),
+                StandardCharsets.UTF_8))) {
+            return r.lines().toList();
+        }
+    }
+
+    @Test
+    void aMonthPastRetentionIsPutInTheBucketAndReadBackThroughAPresignedUrl() throws Exception {
+        String past = fillMonth(8, 300, "test.s3.past");
+        AuditRetention.Pass pass = context.getBean(AuditRetention.class).runOnce();
+        AuditRetention.Archived archived = pass.archived().stream().filter(a -> a.partition().equals(past)).findFirst().orElseThrow();
+        assertEquals(300, archived.rows());
+        String key = archived.location().substring(("s3://" + BUCKET + "/").length());
+        assertTrue(archived.location().startsWith("s3://" + BUCKET + "/" + prefix + "/") && key.endsWith(past + ".ndjson.gz"),
+                archived.location());
+        assertFalse(exists(past), "dropped once stored");
+
+        URI presigned = context.getBean(S3Objects.class).presignGet(BUCKET, key, Duration.ofMinutes(5));
+        HttpResponse<byte[]> got = get(presigned);
+        assertEquals(200, got.statusCode(), () -> new String(got.body(), StandardCharsets.UTF_8));
+        List<String> lines = gunzipLines(got.body());
+        assertEquals(300, lines.size());
+        assertTrue(lines.get(0).contains("\"eventType\":\"test.s3.past\"") && lines.get(0).contains("\"actorUserId\":\"actor-1\""), lines.get(0));
+        assertTrue(lines.get(299).contains("\"actorUserId\":\"actor-300\""), "time order");
+
+        // The stand-in checks query signatures too: the same URL with one signature digit changed is refused.
+        String tampered = presigned.toString().replaceFirst("(X-Amz-Signature=[0-9a-f]{63})([0-9a-f])",
+                "$1" + (presigned.toString().matches(".*X-Amz-Signature=[0-9a-f]{63}0.*") ? "1" : "0"));
+        assertEquals(403, get(URI.create(tampered)).statusCode());
+    }
+
+    @Test
+    void aPutRefusedByS3LeavesTheMonthForTheNextPass() throws Exception {
+        String past = fillMonth(9, 50, "test.s3.refused");
+        try (ApplicationContext wrongKey = context(StaticCredentialsProvider.create(AwsBasicCredentials.create("S3RVER", "not-the-secret")))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> wrongKey.getBean(AuditRetention.class).runOnce());
+            assertTrue(e.getMessage().contains("403 SignatureDoesNotMatch"), e.getMessage());
+        }
+        assertTrue(exists(past), "not dropped: the archive was not stored");
+
+        AuditRetention.Pass pass = context.getBean(AuditRetention.class).runOnce();
+        assertEquals(50, pass.archived().stream().filter(a -> a.partition().equals(past)).findFirst().orElseThrow().rows());
+        assertFalse(exists(past));
+    }
+
+    @Test
+    void s3ObjectsPutsWhatItIsGivenAndTheServerRefusesAWrongSignature() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("s3objects", ".bin");
+        try {
+            byte[] bytes = new byte[3 * 1024 * 1024 + 17]; // larger than any single buffer of the client
+            new java.util.Random(7).nextBytes(bytes);
+            java.nio.file.Files.write(file, bytes);
+            S3Objects s3 = new S3Objects(URI.create(ENDPOINT), "us-east-1", STAND_IN_KEYS, Clock.systemUTC());
+            String key = prefix + "/raw/a b+c$d.bin"; // characters that S3's canonical path encodes
+            s3.put(BUCKET, key, file, Map.of("Content-Type", "application/octet-stream"));
+            HttpResponse<byte[]> got = get(s3.presignGet(BUCKET, key, Duration.ofMinutes(1)));
+            assertEquals(200, got.statusCode());
+            assertTrue(java.util.Arrays.equals(bytes, got.body()), "the object is the file, byte for byte");
+
+            S3Objects wrong = new S3Objects(URI.create(ENDPOINT), "us-east-1",
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("S3RVER", "wrong")), Clock.systemUTC());
+            java.io.IOException refused = assertThrows(java.io.IOException.class, () -> wrong.put(BUCKET, key, file, Map.of()));
+            assertTrue(refused.getMessage().contains("403 SignatureDoesNotMatch"), refused.getMessage());
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    /** The project's S3 stand-in, started once per JVM through its script (installed from npm when missing). */
+    static final class StandIn {
+        static final int PORT = 4569;
+        private static boolean started;
+
+        static synchronized void start() throws Exception {
+            if (started) {
+                return;
+            }
+            java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath();
+            while (dir != null && !java.nio.file.Files.exists(dir.resolve("scripts/s3-standin.sh"))) {
+                dir = dir.getParent();
+            }
+            if (dir == null) {
+                throw new IllegalStateException("scripts/s3-standin.sh not found above " + java.nio.file.Path.of("").toAbsolutePath());
+            }
+            ProcessBuilder pb = new ProcessBuilder("bash", "scripts/s3-standin.sh", "start").directory(dir.toFile()).inheritIO();
+            pb.environment().put("REALTY_S3_PORT", String.valueOf(PORT));
+            pb.environment().put("REALTY_S3_BUCKETS", BUCKET);
+            Process p = pb.start();
+            if (!p.waitFor(240, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("scripts/s3-standin.sh start failed");
+            }
+            started = true;
+        }
+    }
+}
