@@ -25,7 +25,9 @@ import java.util.jar.JarOutputStream;
 /**
  * P7 and P8: each function's deployment jar in a fresh JVM (Lambda-like flags for 512 MB), from
  * process start to the first event handled, then more events, then heap and RSS; plus the jar
- * sizes. Optionally again with an AppCDS archive made by a training run, to show that lever.
+ * sizes. Optionally again with an AppCDS archive made by a training run, to show that lever, which
+ * the managed runtime cannot use (docs/deploy.md); in Lambda the api restores from a SnapStart
+ * snapshot instead, primed by realty.api.SnapStartPriming, which this JVM-only bench does not model.
  */
 final class ColdStartBench {
     /** What the Lambda java17 runtime uses, roughly, for a 512 MB function (heap ≈ 85 % of memory). */
@@ -160,7 +162,9 @@ final class ColdStartBench {
         String cds = "";
         if (!cdsRuns.isEmpty()) {
             double c = Stats.median(cdsRuns.stream().map(Run::totalMs).toList());
-            cds = "; with AppCDS archive: " + Stats.ms(c);
+            // Not a figure Lambda can reach: the archive holds classes from the jar on the class path, while Lambda
+            // unpacks a zip into /var/task, a directory CDS cannot archive from (docs/deploy.md, "Jar sizes and cold start").
+            cds = "; with AppCDS archive (jar on the class path; not available to a Lambda zip deployment): " + Stats.ms(c);
             for (int i = 0; i < cdsRuns.size(); i++) {
                 Run r = cdsRuns.get(i);
                 report.detail("P7 " + fn.name() + " AppCDS rep " + (i + 1) + ": spawn → main " + Stats.ms(r.toMainMs()) + ", init "

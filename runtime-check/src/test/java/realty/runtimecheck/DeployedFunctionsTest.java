@@ -216,6 +216,10 @@ abstract class DeployedFunctionsTest {
         assertTrue(init.reports().stream().anyMatch(l -> l.contains("snapshot taken")),
                 "a SnapStart function's INIT ends at /restore/next: " + init.reports());
         assertExactEnvironment(api, "api");
+        // realty.api.SnapStartPriming ran in the runtime's beforeCheckpoint hooks: public routes only, nothing refused.
+        String log = Files.readString(api.logFile());
+        assertTrue(log.contains("SnapStart priming: 3 requests") && log.contains("statuses [200, 200, 404]"),
+                "the api primes its snapshot before the checkpoint: " + api.logTail(20));
         assertEquals(1, api.restoreRecords().size(), "restored once: " + api.restoreRecords());
         assumeTrue(migrated, "the deploy task did not migrate");
 
