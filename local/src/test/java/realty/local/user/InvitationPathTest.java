@@ -86,7 +86,7 @@ class InvitationPathTest {
             }
             // PUBLISHED in the answer is PUBLISHED in the outbox, and the broker has each event once.
             assertEquals(n, t.count("SELECT count(*) FROM outbox_events WHERE status = 'PUBLISHED' AND id = ANY(?::uuid[])",
-                    events.stream().map(UUID::toString).toArray(String[]::new)));
+                    (Object) events.stream().map(UUID::toString).toArray(String[]::new)));
         } finally {
             pool.shutdownNow();
         }
