@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import realty.api.ApiFunction;
+import realty.core.id.TimeOrderedIds;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -199,7 +199,7 @@ final class LocalGateway implements AutoCloseable {
                         .withApiId("local")
                         .withDomainName("localhost")
                         .withDomainPrefix("localhost")
-                        .withRequestId(UUID.randomUUID().toString())
+                        .withRequestId(TimeOrderedIds.next().toString())
                         .withRouteKey("$default")
                         .withStage("$default")
                         .withTime(REQUEST_TIME.format(now))

@@ -5,8 +5,9 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
+import realty.core.id.TimeOrderedIds;
+
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 
 /**
  * The Lambda {@link Context} a local invocation gets: a request id, a name and a time budget. Only JDK
@@ -14,7 +15,7 @@ import java.util.UUID;
  */
 public final class LocalLambdaContext implements Context {
     private final String functionName;
-    private final String requestId = UUID.randomUUID().toString();
+    private final String requestId = TimeOrderedIds.next().toString();
     private final long deadline;
 
     public LocalLambdaContext(String functionName, long timeoutMillis) {

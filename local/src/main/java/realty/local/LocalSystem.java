@@ -66,6 +66,8 @@ public final class LocalSystem implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
+    /** Requests the local gateway serves at once. */
+    private static final int GATEWAY_THREADS = 32;
     private final Settings settings;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<ApplicationContext> contexts = new ArrayList<>();
@@ -93,7 +95,9 @@ public final class LocalSystem implements AutoCloseable {
 
         Map<String, Object> apiProps = new HashMap<>(common);
         apiProps.put("flyway.datasources.default.enabled", true);
-        apiProps.put("datasources.default.maximum-pool-size", 16);
+        // An authenticated request keeps one connection for its whole duration (ApiFunction), password
+        // hash included: one per gateway thread, as a Lambda instance has its pool for its one request.
+        apiProps.put("datasources.default.maximum-pool-size", GATEWAY_THREADS);
         apiProps.put("micronaut.security.token.jwt.signatures.secret.generator.secret", settings.jwtSecret());
         apiProps.put("realty.platform-admin.username", settings.adminUsername());
         apiProps.put("realty.platform-admin.password", settings.adminPassword());
@@ -129,7 +133,7 @@ public final class LocalSystem implements AutoCloseable {
         if (settings.startEventSources()) {
             startEventSources();
         }
-        gateway = new LocalGateway(api, settings.httpHost(), settings.httpPort(), 32);
+        gateway = new LocalGateway(api, settings.httpHost(), settings.httpPort(), GATEWAY_THREADS);
         gateway.serveText("/metrics", "text/plain; version=0.0.4; charset=utf-8", metrics::scrape);
         // the API's OpenAPI document (GET /api/v1/openapi.yml) in Swagger UI, assets from the classpath (docs/api.md)
         gateway.serveClasspath("/swagger-ui", "/META-INF/swagger/views/swagger-ui");

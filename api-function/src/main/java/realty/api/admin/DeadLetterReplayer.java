@@ -21,6 +21,7 @@ import realty.core.event.Actor;
 import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.payload.DeadLetterActioned;
+import realty.core.id.TimeOrderedIds;
 import realty.core.security.Caller;
 import realty.core.topology.Topology;
 import realty.core.topology.WorkQueue;
@@ -111,7 +112,7 @@ public class DeadLetterReplayer {
     private ActionResult act(Caller caller, RequestInfo request, String action, @Nullable String queue, @Nullable String id,
                              @Nullable DeadLetterFilter filter, Predicate<DeadLetter> which, int max) {
         List<WorkQueue> targets = resolve(queue);
-        UUID actionId = UUID.randomUUID();
+        UUID actionId = TimeOrderedIds.next();
         String queueLabel = queue == null || queue.isBlank() ? "*" : targets.get(0).deadLetterQueue();
         tx.executeWrite(status -> {
             actions.start(actionId, action, queueLabel, id, filter == null ? null : json(filter), caller.actorId(),
@@ -159,7 +160,7 @@ public class DeadLetterReplayer {
                 d.failureKind(), d.error());
         Actor actor = new Actor(caller.actorId(), caller.profileCodes(), null, request.sourceIp(), request.userAgent());
         // Not an event of the catalogue and never published: an envelope only to give the audit row its shape.
-        return new EventEnvelope(UUID.randomUUID(), "REPLAY".equals(action) ? REPLAYED : DISCARDED, 1, Instant.now(), null,
+        return new EventEnvelope(TimeOrderedIds.next(), "REPLAY".equals(action) ? REPLAYED : DISCARDED, 1, Instant.now(), null,
                 actor, request.requestId(), null, new AggregateRef("dead_letter", d.id()), payload);
     }
 

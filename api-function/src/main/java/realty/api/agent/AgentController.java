@@ -25,6 +25,7 @@ import realty.api.security.OwnRows;
 import realty.api.web.Page;
 import realty.api.web.PageRequest;
 import realty.api.web.ProblemException;
+import realty.core.id.TimeOrderedIds;
 import realty.core.security.Caller;
 import io.micronaut.data.exceptions.DataAccessException;
 import realty.api.web.SqlState;
@@ -99,7 +100,7 @@ public class AgentController {
                     agents.update(scope, existing.get().id(), body.name().trim(), body.cpf(), body.creci(), Boolean.TRUE);
                     return existing.get().id();
                 }
-                UUID created = UUID.randomUUID();
+                UUID created = TimeOrderedIds.next();
                 agents.insert(created, body.companyId(), body.userId(), body.name().trim(), body.cpf(), body.creci());
                 return created;
             } catch (DataAccessException e) {

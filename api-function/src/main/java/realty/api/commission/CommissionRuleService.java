@@ -9,6 +9,7 @@ import realty.api.web.Page;
 import realty.api.web.PageRequest;
 import realty.api.web.ProblemException;
 import realty.core.commission.CommissionRule.Structure;
+import realty.core.id.TimeOrderedIds;
 import realty.core.security.Caller;
 import realty.api.security.PermissionMatrix.Action;
 import realty.api.security.PermissionMatrix.Resource;
@@ -38,7 +39,7 @@ public class CommissionRuleService {
         if (r.companyId() != null) {
             Access.requireCompany(caller, r.companyId());
         }
-        UUID id = UUID.randomUUID();
+        UUID id = TimeOrderedIds.next();
         return tx.executeWrite(status -> {
             UUID agentCompany = rules.agentCompany(scope, r.agentId())
                     .orElseThrow(() -> ProblemException.badRequest("unknown agent", Map.of("agentId", "no such agent in your companies")));

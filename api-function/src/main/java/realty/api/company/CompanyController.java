@@ -18,6 +18,7 @@ import jakarta.validation.constraints.Size;
 import realty.api.web.ProblemException;
 import realty.api.web.RequestInfo;
 import realty.api.web.SqlState;
+import realty.core.id.TimeOrderedIds;
 import realty.core.security.Caller;
 
 import java.time.Instant;
@@ -84,7 +85,7 @@ public class CompanyController {
                 throw ProblemException.badRequest("invalid CNPJ", Map.of("cnpj", "not a valid CNPJ (14 digits with check digits)"));
             }
         }
-        CompanyView view = new CompanyView(UUID.randomUUID(), body.name().trim(), body.legalName(), cnpj, body.creci(), true,
+        CompanyView view = new CompanyView(TimeOrderedIds.next(), body.name().trim(), body.legalName(), cnpj, body.creci(), true,
                 Instant.now());
         try {
             companies.insert(view.id(), view.name(), view.legalName(), view.cnpj(), view.creci(), view.createdAt());

@@ -18,6 +18,7 @@ import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.event.payload.UserInvitationAccepted;
 import realty.core.event.payload.UserInvited;
+import realty.core.id.TimeOrderedIds;
 import realty.core.invitation.InvitationSettings;
 import realty.core.invitation.InvitationTokens;
 import realty.core.security.Caller;
@@ -71,7 +72,7 @@ public class InvitationService {
      * that superseded the previous invitation).
      */
     public Issued open(UUID userId, String createdBy) {
-        UUID id = UUID.randomUUID();
+        UUID id = TimeOrderedIds.next();
         // Whole milliseconds: the instant the event carries is the one the database keeps.
         Instant expiresAt = Instant.now().plus(settings.getValidity()).truncatedTo(ChronoUnit.MILLIS);
         invitations.insert(id, userId, InvitationTokens.hash(tokens.token(id)), expiresAt, createdBy);

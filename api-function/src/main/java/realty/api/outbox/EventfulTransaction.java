@@ -52,23 +52,28 @@ public class EventfulTransaction {
     }
 
     public <T> Committed<T> execute(Work<T> work) {
-        Result<T> result = tx.executeWrite(status -> {
+        Written<T> written = tx.executeWrite(status -> {
             try {
                 Result<T> r = work.run(status.getConnection());
-                outbox.append(status.getConnection(), r.events());
-                return r;
+                return new Written<>(r, outbox.append(status.getConnection(), r.events()));
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        Set<UUID> published = new HashSet<>(publisher.publishCommitted(result.events().stream().map(EventEnvelope::id).toList()));
+        Result<T> result = written.result();
+        // After the commit, on the process's shared confirm channel: no row lock or transaction is held while waiting.
+        Set<UUID> published = new HashSet<>(publisher.publishCommitted(result.events(), written.bodies()));
         if (settings.isInlineAuditFallback() && published.size() < result.events().size()) {
             inlineAudit.audit(result.events().stream().filter(e -> !published.contains(e.id())).toList());
         }
         return new Committed<>(result.value(), result.events().stream()
                 .map(e -> new EventRef(e.id(), e.type(), published.contains(e.id()) ? "PUBLISHED" : "PENDING"))
                 .toList());
+    }
+
+    /** The work's result and its events' JSON as the outbox stored it. */
+    private record Written<T>(Result<T> result, List<byte[]> bodies) {
     }
 }

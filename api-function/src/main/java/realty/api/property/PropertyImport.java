@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import realty.core.id.TimeOrderedIds;
 import realty.core.tenancy.RowScope;
 import realty.api.security.Access;
 import realty.api.web.ProblemException;
@@ -106,7 +107,7 @@ public class PropertyImport {
         List<PropertyInput> valid = rows.stream().map(r -> r.withCompany(company)).toList();
         List<UUID> ids = new ArrayList<>(valid.size());
         for (int i = 0; i < valid.size(); i++) {
-            ids.add(UUID.randomUUID());
+            ids.add(TimeOrderedIds.next());
         }
         EventfulTransaction.Committed<List<UUID>> committed = writes.execute(c -> {
             checkAgainstDatabase(RowScope.of(caller), company, valid, errors);

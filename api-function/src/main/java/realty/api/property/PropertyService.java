@@ -17,6 +17,7 @@ import realty.core.event.payload.Change;
 import realty.core.event.payload.PropertyCreated;
 import realty.core.event.payload.PropertyUpdated;
 import realty.api.outbox.EventfulTransaction;
+import realty.core.id.TimeOrderedIds;
 import realty.core.security.Caller;
 import realty.api.security.PermissionMatrix.Action;
 import realty.api.security.PermissionMatrix.Resource;
@@ -66,7 +67,7 @@ public class PropertyService {
         if (!problems.isEmpty()) {
             throw ProblemException.badRequest("invalid property", problems);
         }
-        UUID id = UUID.randomUUID();
+        UUID id = TimeOrderedIds.next();
         EventfulTransaction.Committed<PropertyView> committed = writes.execute(c -> {
             PropertyBeforeCreate before = new PropertyBeforeCreate(caller, c, withCompany);
             beforeCreate.publishEvent(before); // sync observers (ProspectorAutoAssign) may fill fields or abort

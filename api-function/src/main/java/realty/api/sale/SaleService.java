@@ -25,6 +25,7 @@ import realty.core.event.payload.CommissionRecalculated;
 import realty.core.event.payload.CommissionSplitRequested;
 import realty.core.event.payload.SaleCancelled;
 import realty.core.event.payload.SaleCompleted;
+import realty.core.id.TimeOrderedIds;
 import realty.core.outbox.EventRef;
 import realty.api.outbox.EventfulTransaction;
 import realty.core.security.Caller;
@@ -351,7 +352,7 @@ public class SaleService {
             if (r.buyerUserId() != null && !buyerInCompany.contains(r.buyerUserId() + "/" + p.companyId())) {
                 invalid.put(at + "buyerUserId", "no user with this id in the property's company");
             }
-            out.add(new NewSale(UUID.randomUUID(), p, r, agent));
+            out.add(new NewSale(TimeOrderedIds.next(), p, r, agent));
         }
         if (!invalid.isEmpty()) {
             invalid.putAll(conflicts);

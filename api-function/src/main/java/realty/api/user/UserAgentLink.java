@@ -7,6 +7,7 @@ import realty.api.agent.AgentRepository;
 import realty.api.agent.AgentView;
 import realty.api.web.ProblemException;
 import realty.api.web.SqlState;
+import realty.core.id.TimeOrderedIds;
 import realty.core.security.Caller;
 import realty.core.security.Profile;
 import realty.core.tenancy.RowScope;
@@ -111,7 +112,7 @@ public class UserAgentLink {
             if (own.isPresent()) {
                 agents.update(scope, own.get().id(), null, cpf, creci, activate ? Boolean.TRUE : null);
             } else {
-                agents.insert(UUID.randomUUID(), company, userId, name, cpf, creci);
+                agents.insert(TimeOrderedIds.next(), company, userId, name, cpf, creci);
             }
         } catch (DataAccessException e) {
             // a concurrent request took the CPF (or linked the user) between the look-up and the write

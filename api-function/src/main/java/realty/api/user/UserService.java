@@ -19,6 +19,7 @@ import realty.core.event.payload.Change;
 import realty.core.event.payload.UserCreated;
 import realty.core.event.payload.UserUpdated;
 import realty.api.outbox.EventfulTransaction;
+import realty.core.id.TimeOrderedIds;
 import realty.core.security.Caller;
 import realty.api.security.PasswordHasher;
 import realty.core.security.Profile;
@@ -77,7 +78,7 @@ public class UserService {
             hash = hasher.hash(request.password());
         }
         String passwordHash = hash;
-        UUID id = UUID.randomUUID();
+        UUID id = TimeOrderedIds.next();
         String locale = request.locale() == null ? "pt-BR" : request.locale();
 
         EventfulTransaction.Committed<UserView> committed = writes.execute(c -> {

@@ -3,8 +3,8 @@ package realty.api.web;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.servlet.http.ServletHttpRequest;
+import realty.core.id.TimeOrderedIds;
 
-import java.util.UUID;
 
 /**
  * Request id, source address and user agent of the current request: the correlation id of its
@@ -58,7 +58,7 @@ public record RequestInfo(String requestId, String sourceIp, String userAgent) {
     /** Keeps a well-formed client id (so it can correlate across systems), otherwise makes one. */
     static String assignId(HttpRequest<?> request) {
         String given = request.getHeaders().get(HEADER);
-        String id = given != null && given.matches("[A-Za-z0-9._:-]{1,128}") ? given : UUID.randomUUID().toString();
+        String id = given != null && given.matches("[A-Za-z0-9._:-]{1,128}") ? given : TimeOrderedIds.next().toString();
         request.setAttribute(ATTRIBUTE, id);
         return id;
     }

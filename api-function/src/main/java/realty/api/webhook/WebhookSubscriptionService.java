@@ -5,6 +5,7 @@ import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import realty.api.web.ProblemException;
 import realty.core.event.EventType;
+import realty.core.id.TimeOrderedIds;
 import realty.core.security.Caller;
 import realty.api.security.PermissionMatrix;
 import realty.api.security.PermissionMatrix.Action;
@@ -62,7 +63,7 @@ public class WebhookSubscriptionService {
             throw ProblemException.badRequest("webhook URL refused: " + refused.getMessage(), Map.of("url", refused.getMessage()));
         }
         String secret = newSecret();
-        UUID id = UUID.randomUUID();
+        UUID id = TimeOrderedIds.next();
         Instant now = Instant.now();
         webhooks.insert(id, companyId, url, types.toArray(String[]::new), secret, request.description(), caller.actorId(), now);
         return new WebhookView(id, companyId, url, types, request.description(), true, 0, caller.actorId(), now, secret);

@@ -3,6 +3,7 @@ package realty.core.audit;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import realty.core.event.EventEnvelope;
+import realty.core.id.TimeOrderedIds;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -12,7 +13,6 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -62,7 +62,7 @@ public class AuditRecorder {
     }
 
     private void bind(Connection c, PreparedStatement ps, EventEnvelope e) throws SQLException {
-        ps.setObject(1, UUID.randomUUID());
+        ps.setObject(1, TimeOrderedIds.next());
         if (e.companyId() == null) {
             ps.setNull(2, Types.OTHER);
         } else {

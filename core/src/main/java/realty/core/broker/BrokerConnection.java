@@ -81,6 +81,24 @@ public class BrokerConnection implements AutoCloseable, OrderedResource {
         }
     }
 
+    /**
+     * A channel of its own on the connection, outside the pool, for a caller that keeps it open
+     * (the shared confirm channel of {@link EventPublisher#publishConfirmed}).
+     */
+    public Channel newChannel() throws BrokerUnavailableException {
+        try {
+            Channel channel = open().connection().createChannel();
+            if (channel == null) {
+                throw new BrokerUnavailableException("no channel left on the broker connection", null);
+            }
+            return channel;
+        } catch (BrokerUnavailableException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new BrokerUnavailableException("could not open a channel: " + e, e);
+        }
+    }
+
     /** Whether a connection is open right now (does not try to connect). */
     public boolean isConnected() {
         Open o = open;

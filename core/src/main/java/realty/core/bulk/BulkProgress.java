@@ -7,6 +7,7 @@ import realty.core.event.AggregateRef;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
 import realty.core.event.payload.BulkOperationFinished;
+import realty.core.id.TimeOrderedIds;
 import realty.core.tenancy.RowScope;
 import realty.core.topology.Topology;
 
@@ -54,7 +55,7 @@ public class BulkProgress {
                      List<EventEnvelope> events) {
         int outstanding = deliveries(events.stream()
                 .filter(e -> companyId.equals(e.companyId()) && correlationId.equals(e.correlationId())).toList());
-        UUID id = UUID.randomUUID();
+        UUID id = TimeOrderedIds.next();
         bulks.insert(id, companyId, kind, correlationId, startedBy, itemCount, outstanding);
         return id;
     }

@@ -4,6 +4,7 @@ import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
+import realty.core.id.TimeOrderedIds;
 import realty.core.tenancy.RowScope;
 import realty.core.tenancy.TenantScope;
 
@@ -101,7 +102,7 @@ public class CommissionLedger {
                 throw new IllegalArgumentException("transaction of company " + t.companyId() + " outside the scope");
             }
             CommissionSplit s = t.split();
-            ids[i] = UUID.randomUUID();
+            ids[i] = TimeOrderedIds.next();
             companyIds[i] = t.companyId();
             saleIds[i] = t.saleId();
             agentIds[i] = t.part().agentId();

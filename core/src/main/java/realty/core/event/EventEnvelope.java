@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import realty.core.event.payload.EventPayload;
 import realty.core.event.payload.UnreadablePayload;
+import realty.core.id.TimeOrderedIds;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -40,7 +41,7 @@ public record EventEnvelope(UUID id,
             throw new IllegalArgumentException(type + " v" + type.version() + " takes a " + record.getSimpleName()
                     + " payload, not " + (payload == null ? "null" : payload.getClass().getSimpleName()));
         }
-        return new EventEnvelope(UUID.randomUUID(), type.typeName(), type.version(), Instant.now(),
+        return new EventEnvelope(TimeOrderedIds.next(), type.typeName(), type.version(), Instant.now(),
                 companyId, actor, correlationId, causationId, aggregate, payload);
     }
 

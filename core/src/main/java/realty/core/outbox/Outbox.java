@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,13 +34,18 @@ public class Outbox {
      * One JDBC batch, rewritten by the driver into multi-row inserts. Native JDBC on purpose: a
      * repository method binds one row per call, and saveAll cannot cast the body to json unchanged
      * (docs/architecture.md, "Native SQL that stays, and why").
+     *
+     * @return each event's JSON as stored, in order: what the publish right after the commit sends
      */
-    public void append(Connection connection, List<EventEnvelope> events) throws SQLException {
+    public List<byte[]> append(Connection connection, List<EventEnvelope> events) throws SQLException {
         if (events.isEmpty()) {
-            return;
+            return List.of();
         }
+        List<byte[]> bodies = new ArrayList<>(events.size());
         try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
             for (EventEnvelope e : events) {
+                byte[] body = codec.encode(e);
+                bodies.add(body);
                 ps.setObject(1, e.id());
                 ps.setString(2, e.type());
                 ps.setInt(3, e.version());
@@ -52,11 +58,12 @@ public class Outbox {
                 ps.setString(6, e.aggregate().id());
                 ps.setString(7, e.correlationId());
                 ps.setInt(8, e.eventType().priority());
-                ps.setString(9, new String(codec.encode(e), StandardCharsets.UTF_8));
+                ps.setString(9, new String(body, StandardCharsets.UTF_8));
                 ps.setTimestamp(10, Timestamp.from(e.occurredAt()));
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+        return bodies;
     }
 }

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import realty.core.broker.BrokerUnavailableException;
 import realty.core.broker.EventPublisher;
 import realty.core.broker.OutgoingMessage;
+import realty.core.event.EventEnvelope;
 import realty.core.observability.EventMetrics;
 import realty.core.topology.Topology;
 
@@ -23,8 +24,10 @@ import java.util.UUID;
 /**
  * Moves committed events from the outbox to the broker.
  *
- * <p>Rows are locked with {@code FOR UPDATE SKIP LOCKED} while they are published, so the API call
- * that wrote them and any number of relays never publish the same row at the same time. A row is
+ * <p>The relay locks rows with {@code FOR UPDATE SKIP LOCKED} while it publishes them, so relays never
+ * publish the same row at the same time; the API publishes its own just-committed rows without a lock
+ * ({@link #publishCommitted(List, List)}), and the relay leaves rows younger than
+ * {@code realty.outbox.relay-grace} alone. A row is
  * marked {@code PUBLISHED} only after the broker confirmed it; if the broker is down the rows stay
  * {@code PENDING} and the next relay run takes them.
  */
@@ -71,6 +74,49 @@ public class OutboxPublisher {
             LOG.warn("events left pending for the relay: {}", e.getMessage());
             return List.of();
         }
+    }
+
+    /**
+     * Publishes events this process has just committed, on the shared confirm channel, and marks
+     * them {@code PUBLISHED} once the broker confirmed them. No row is locked and no transaction is
+     * open while the confirm is awaited: the rows are the caller's own, and the relay only takes rows
+     * older than {@code realty.outbox.relay-grace}. Never throws for a broker problem: on a nack, a
+     * timeout or an unreachable broker the events stay {@code PENDING} for the relay, and the write
+     * that produced them has succeeded anyway.
+     *
+     * @param bodies the events' JSON as {@link Outbox#append} stored it, in the same order
+     * @return the ids that are now published
+     */
+    public List<UUID> publishCommitted(List<EventEnvelope> events, List<byte[]> bodies) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        List<UUID> ids = new ArrayList<>(events.size());
+        List<OutgoingMessage> messages = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            EventEnvelope e = events.get(i);
+            ids.add(e.id());
+            messages.add(new OutgoingMessage(Topology.EXCHANGE, e.type(), e.id().toString(), e.type(),
+                    e.eventType().priority(), e.correlationId(), e.occurredAt(), Map.of(), bodies.get(i)));
+        }
+        try {
+            publisher.publishConfirmed(messages);
+            tx.executeWrite(status -> {
+                rows.markPublished(status.getConnection().createArrayOf("uuid", ids.toArray()));
+                return null;
+            });
+        } catch (BrokerUnavailableException | RuntimeException e) {
+            brokerWasDown = true;
+            LOG.warn("events left pending for the relay: {}", e.getMessage());
+            return List.of();
+        }
+        for (EventEnvelope e : events) {
+            metrics.published(e.type(), 1);
+        }
+        if (brokerWasDown) {
+            drainAfterRecovery();
+        }
+        return ids;
     }
 
     /**

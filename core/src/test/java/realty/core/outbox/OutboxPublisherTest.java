@@ -137,4 +137,40 @@ class OutboxPublisherTest implements TestPropertyProvider {
         assertEquals(List.of(e.id()), publisher.publishCommitted(List.of(e.id())));
         assertEquals("PUBLISHED", status(e));
     }
+
+    @Test
+    void anEventTheBrokerConfirmsIsPublishedWithoutReadingItBack() throws Exception {
+        EventEnvelope e = EventEnvelope.create(EventType.USER_CREATED, UUID.randomUUID(), Actor.system("test"), "req-direct",
+                null, new AggregateRef("user", "direct"), new UserCreated(UUID.randomUUID(), "direct@example.com", null, null, List.of(), List.of()));
+        List<byte[]> bodies = tx.executeWrite(status -> outbox.append(status.getConnection(), List.of(e)));
+
+        assertEquals(List.of(e.id()), publisher.publishCommitted(List.of(e), bodies));
+
+        assertEquals("PUBLISHED", status(e));
+        assertTrue(bodiesIn("audit_events").stream().anyMatch(b -> b.contains(e.id().toString())), "audit_events has the event");
+    }
+
+    @Test
+    void anEventTheBrokerRefusesStaysPendingForTheRelay() throws Exception {
+        // A queue bound to the event's routing key that takes nothing: the broker nacks the publish.
+        String refusing = "refusing-" + UUID.randomUUID();
+        ctx.getBean(realty.core.broker.BrokerConnection.class).withChannel(ch -> {
+            ch.queueDeclare(refusing, true, false, false, Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+            ch.queueBind(refusing, realty.core.topology.Topology.EXCHANGE, "user.updated");
+            return null;
+        });
+        try {
+            String user = UUID.randomUUID().toString();
+            EventEnvelope e = EventEnvelope.create(EventType.USER_UPDATED, UUID.randomUUID(), Actor.system("test"), "req-" + user,
+                    null, new AggregateRef("user", user), new realty.core.event.payload.UserUpdated(UUID.fromString(user),
+                            new realty.core.event.payload.UserUpdated.Changes(new realty.core.event.payload.Change<>("a", "b"),
+                                    null, null, null, null)));
+            List<byte[]> bodies = tx.executeWrite(status -> outbox.append(status.getConnection(), List.of(e)));
+
+            assertEquals(List.of(), publisher.publishCommitted(List.of(e), bodies));
+            assertEquals("PENDING", status(e));
+        } finally {
+            ctx.getBean(realty.core.broker.BrokerConnection.class).withChannel(ch -> ch.queueDelete(refusing));
+        }
+    }
 }
