@@ -33,7 +33,8 @@ final class Options {
     // P3S (ScaleBench): rows already present, events drained per function (notification: each one an SMTP mail)
     List<Integer> scaleSizes = new ArrayList<>(List.of(10_000, 100_000, 1_000_000));
     int scaleEvents = 50_000;
-    int scaleMailEvents = 10_000;
+    int scaleCommissionEvents = 10_000;
+    int scaleMailEvents = 5_000;
     boolean scaleNeverAnalysed = true;
     int properties = 10_000;
     int sales = 1_000;
@@ -54,8 +55,8 @@ final class Options {
               --batch-sizes   event-source batch sizes for P3 (default 100,500,1000)
               --backlog N     P3 backlog (default 100000)
               --scale LIST    P3S: rows present before each drain (default 10k,100k,1M; k and M suffixes)
-              --scale-events N  P3S: events drained per function and size (default 50000, quick 20000;
-                              notification 10000 / 5000, one SMTP mail each)
+              --scale-events N  P3S: audit events drained per size (default 50000, quick 20000); commission
+                              drains 10000 / 5000 (one sale each), notification 5000 / 1000 (one SMTP mail each)
               --no-never-analysed  P3S: skip the second run on tables autovacuum never analyses
               --no-write      print only; leave docs/benchmarks.md alone
               --no-appcds     skip the cold starts with an AppCDS archive
@@ -91,6 +92,7 @@ final class Options {
                 }
                 case "--scale-events" -> {
                     o.scaleEvents = count(args[++i]);
+                    o.scaleCommissionEvents = Math.min(o.scaleCommissionEvents, o.scaleEvents);
                     o.scaleMailEvents = Math.min(o.scaleMailEvents, o.scaleEvents);
                 }
                 case "--no-never-analysed" -> o.scaleNeverAnalysed = false;
@@ -133,7 +135,8 @@ final class Options {
         coldStartReps = 1;
         coldStartExtraInvocations = 10;
         scaleEvents = 20_000;
-        scaleMailEvents = 5_000;
+        scaleCommissionEvents = 5_000;
+        scaleMailEvents = 1_000;
     }
 
     /** "10k", "1M", "250000" → a count. */
