@@ -6,6 +6,7 @@
 #   scripts/bench.sh            full run, 3 repetitions per figure (about 15 minutes)
 #   scripts/bench.sh --quick    shorter runs, one repetition (about 5 minutes)
 #   scripts/bench.sh --only P3 --batch-sizes 100,1000 --no-write    one part, print only
+#   scripts/bench.sh --quick --only P3S --no-write    drains per queue function and API latency with 10k/100k/1M rows present
 #   scripts/bench.sh --help     all options
 #
 # Uses the same PostgreSQL and RabbitMQ as scripts/local.sh (embedded PostgreSQL, the project-owned

@@ -33,7 +33,7 @@ public final class BenchMain {
 
             section("Raw baselines: RabbitMQ PerfTest and pgbench");
             // Every figure is printed beside a baseline of the same run, so any part but P7 alone takes them.
-            if (options.baselines && (options.runs("baselines") || options.runs("P1") || options.runs("P3") || options.runs("P4")
+            if (options.baselines && (options.runs("baselines") || options.runs("P1") || options.runs("P3") || options.runs("P3S") || options.runs("P4")
                     || options.runs("P5") || options.runs("P6"))) {
                 baselines.perfTest();
                 baselines.pgbench();
@@ -45,6 +45,10 @@ public final class BenchMain {
             if (options.runs("P3")) {
                 section("P3: audit-function draining a backlog");
                 guard(report, "P3", () -> new DrainBench(infra, options, report, baselines).run());
+            }
+            if (options.runs("P3S")) {
+                section("P3S: queue-function drains and API latency with 10k to 1M rows present");
+                guard(report, "P3S", () -> new ScaleBench(infra, options, report, baselines).run());
             }
             if (options.runs("P4") || options.runs("P5")) {
                 section("P4/P5: bulk import and bulk sales");

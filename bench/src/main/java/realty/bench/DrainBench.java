@@ -2,29 +2,24 @@ package realty.bench;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.RabbitMQEvent;
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.MessageProperties;
 import realty.core.event.EventCodec;
-import realty.core.event.EventEnvelope;
 import realty.core.topology.Topology;
-import realty.local.LocalEventSource;
 import realty.local.LocalSystem;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * P3: a backlog of {@code user.created} envelopes waits in {@code audit_events} with no consumer;
  * then a local event source (the stand-in for Lambda's event source mapping) feeds the production
- * audit-function handler, and the drain is timed until every audit row is written.
+ * audit-function handler, and the drain is timed until the handler has returned from every message
+ * (counted in this JVM, so the check puts no load on the database); the audit rows are then
+ * confirmed once.
  */
 final class DrainBench {
     private final Infra infra;
@@ -90,74 +85,21 @@ final class DrainBench {
     private double drainOnce(String url, String vhost, Connection amqp, EventCodec codec, RequestHandler<RabbitMQEvent, ?> audit,
                              UUID company, int batchSize, int n, String tag) throws Exception {
         long before = infra.count(url, "SELECT count(*) FROM audit_logs");
-        long publishStart = System.nanoTime();
-        publish(amqp, codec, company, n, "p3" + tag);
-        double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
-        try (Channel ch = amqp.createChannel()) {
-            long ready = ch.queueDeclarePassive("audit_events").getMessageCount();
-            if (ready < n) {
-                throw new IllegalStateException("audit_events holds " + ready + " messages, expected " + n);
-            }
+        String correlation = "p3" + tag;
+        double publishSeconds = Drain.publish(amqp, codec, "audit_events", n, correlation,
+                i -> Envelopes.userCreated(company, correlation, i));
+        // Done when the handler has returned from batches holding n messages (counted in this JVM);
+        // the database is asked once, afterwards, that every one of them left its audit row.
+        Drain.Result r = Drain.run(infra, vhost, "audit_events", audit, "audit-function", batchSize, n, 600_000);
+        long written = infra.count(url, "SELECT count(*) FROM audit_logs") - before;
+        if (written < n) {
+            throw new IllegalStateException("drain " + tag + ": the handler returned from " + r.handled() + " messages but only "
+                    + written + " of " + n + " audit rows exist");
         }
-        AtomicLong busy = new AtomicLong();
-        AtomicLong batches = new AtomicLong();
-        RequestHandler<RabbitMQEvent, Object> timed = (event, context) -> {
-            long t = System.nanoTime();
-            try {
-                return audit.handleRequest(event, context);
-            } finally {
-                busy.addAndGet(System.nanoTime() - t);
-                batches.incrementAndGet();
-            }
-        };
-        long start = System.nanoTime();
-        long end;
-        try (LocalEventSource source = new LocalEventSource(infra.amqp(vhost), "audit_events", timed, "audit-function",
-                batchSize, Duration.ofMillis(20))) {
-            boolean done = Stats.await(600_000, 50, () -> {
-                try {
-                    return infra.count(url, "SELECT count(*) FROM audit_logs") >= before + n;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-            end = System.nanoTime();
-            if (!done) {
-                throw new IllegalStateException("drain of " + n + " did not finish within 10 minutes");
-            }
-        }
-        double seconds = (end - start) / 1e9;
-        double rate = n / seconds;
         if (!tag.equals("warm")) {
-            report.detail("P3 batch " + batchSize + " (" + tag + "): " + String.format("%,d", n) + " events drained in "
-                    + Stats.num(seconds) + " s = " + Stats.num(rate) + " events/s; the handler was busy " + Stats.num(busy.get() / 1e9 / seconds * 100)
-                    + " % of that, " + batches.get() + " invocations of " + Stats.ms(busy.get() / 1e6 / Math.max(1, batches.get()))
-                    + " (" + Stats.num(busy.get() / 1e3 / n) + " µs per event) (backlog published in " + Stats.num(publishSeconds)
-                    + " s = " + Stats.num(n / publishSeconds) + " msg/s with confirms)");
+            report.detail("P3 batch " + batchSize + " (" + tag + "): " + r.describe() + " (backlog published in "
+                    + Stats.num(publishSeconds) + " s = " + Stats.num(n / publishSeconds) + " msg/s with confirms)");
         }
-        return rate;
-    }
-
-    /** Publishes n envelopes straight into audit_events (default exchange), with confirms, 500 in flight. */
-    private static void publish(Connection amqp, EventCodec codec, UUID company, int n, String correlation) throws Exception {
-        try (Channel ch = amqp.createChannel()) {
-            ch.confirmSelect();
-            for (int i = 0; i < n; i++) {
-                EventEnvelope e = Envelopes.userCreated(company, correlation, i);
-                AMQP.BasicProperties props = MessageProperties.PERSISTENT_BASIC.builder()
-                        .contentType("application/json")
-                        .messageId(e.id().toString())
-                        .type(e.type())
-                        .priority(e.eventType().priority())
-                        .correlationId(correlation)
-                        .timestamp(Date.from(e.occurredAt()))
-                        .build();
-                ch.basicPublish("", "audit_events", false, props, codec.encode(e));
-                if ((i + 1) % 500 == 0) {
-                    ch.waitForConfirmsOrDie(60_000);
-                }
-            }
-            ch.waitForConfirmsOrDie(60_000);
-        }
+        return r.rate();
     }
 }

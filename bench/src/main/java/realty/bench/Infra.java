@@ -64,6 +64,17 @@ final class Infra implements AutoCloseable {
         return jdbcUrl(name);
     }
 
+    /** Drops a database of {@link #createDatabase} before the end of the run (a big one, not needed any more). */
+    void dropDatabase(String name) {
+        try (var c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            databases.remove(name);
+        } catch (SQLException ignored) {
+            // dropped at the end of the run instead
+        }
+    }
+
     String jdbcUrl(String database) {
         Matcher m = JDBC.matcher(postgres.jdbcUrl());
         if (!m.matches()) {

@@ -30,6 +30,12 @@ final class Options {
     int backlog = 100_000;
     List<Integer> batchSizes = new ArrayList<>(List.of(100, 500, 1000));
     int drainReps = 1;
+    // P3S (ScaleBench): rows already present, events drained per function (notification: each one an SMTP mail)
+    List<Integer> scaleSizes = new ArrayList<>(List.of(10_000, 100_000, 1_000_000));
+    int scaleEvents = 50_000;
+    int scaleCommissionEvents = 10_000;
+    int scaleMailEvents = 5_000;
+    boolean scaleNeverAnalysed = true;
     int properties = 10_000;
     int sales = 1_000;
     int pending = 10_000;
@@ -45,9 +51,13 @@ final class Options {
                                     [--out docs/benchmarks.md | --no-write]
               --quick         shorter runs, one repetition, smaller backlog (about 5 minutes instead of 15)
               --reps N        repetitions per figure (default 3; medians are reported)
-              --only LIST     only these parts: baselines, P1 (with P2), P3, P4, P5, P6, P7 (with P8)
+              --only LIST     only these parts: baselines, P1 (with P2), P3, P3S (drain and API at scale), P4, P5, P6, P7 (with P8)
               --batch-sizes   event-source batch sizes for P3 (default 100,500,1000)
               --backlog N     P3 backlog (default 100000)
+              --scale LIST    P3S: rows present before each drain (default 10k,100k,1M; k and M suffixes)
+              --scale-events N  P3S: audit events drained per size (default 50000, quick 20000); commission
+                              drains 10000 / 5000 (one sale each), notification 5000 / 1000 (one SMTP mail each)
+              --no-never-analysed  P3S: skip the second run on tables autovacuum never analyses
               --no-write      print only; leave docs/benchmarks.md alone
               --no-appcds     skip the cold starts with an AppCDS archive
               --no-baselines  skip PerfTest and pgbench (ratios then show as –; for trying things out)
@@ -74,6 +84,18 @@ final class Options {
                     }
                 }
                 case "--backlog" -> o.backlog = Integer.parseInt(args[++i]);
+                case "--scale" -> {
+                    o.scaleSizes.clear();
+                    for (String part : args[++i].split(",")) {
+                        o.scaleSizes.add(count(part));
+                    }
+                }
+                case "--scale-events" -> {
+                    o.scaleEvents = count(args[++i]);
+                    o.scaleCommissionEvents = Math.min(o.scaleCommissionEvents, o.scaleEvents);
+                    o.scaleMailEvents = Math.min(o.scaleMailEvents, o.scaleEvents);
+                }
+                case "--no-never-analysed" -> o.scaleNeverAnalysed = false;
                 case "--out" -> o.out = Path.of(args[++i]);
                 case "--no-write" -> o.write = false;
                 case "--no-appcds" -> o.appCds = false;
@@ -112,6 +134,21 @@ final class Options {
         batchSizes = new ArrayList<>(List.of(100, 500));
         coldStartReps = 1;
         coldStartExtraInvocations = 10;
+        scaleEvents = 20_000;
+        scaleCommissionEvents = 5_000;
+        scaleMailEvents = 1_000;
+    }
+
+    /** "10k", "1M", "250000" → a count. */
+    static int count(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT).replace("_", "");
+        if (t.endsWith("m")) {
+            return (int) Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1_000_000);
+        }
+        if (t.endsWith("k")) {
+            return (int) Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1_000);
+        }
+        return Integer.parseInt(t);
     }
 
     boolean runs(String part) {

@@ -33,11 +33,16 @@ final class Report {
     record Baseline(String what, String measured, String reference) {
     }
 
+    /** A table of its own under the targets (e.g. P3S's figures per size side by side). */
+    record Table(String title, List<String> header, List<List<String>> rows, String note) {
+    }
+
     final Map<String, String> machine = new LinkedHashMap<>();
     final List<Baseline> baselines = new ArrayList<>();
     final List<Row> rows = new ArrayList<>();
     final List<String> details = new ArrayList<>();
     final List<String> sections = new ArrayList<>();
+    final List<Table> tables = new ArrayList<>();
     String mode;
     String started;
     String duration;
@@ -56,6 +61,30 @@ final class Report {
     synchronized void detail(String line) {
         details.add(line);
         System.out.println("    · " + line);
+    }
+
+    synchronized void table(Table t) {
+        tables.add(t);
+        System.out.println("\n  " + t.title());
+        int[] width = new int[t.header().size()];
+        List<List<String>> all = new ArrayList<>();
+        all.add(t.header());
+        all.addAll(t.rows());
+        for (List<String> r : all) {
+            for (int i = 0; i < r.size() && i < width.length; i++) {
+                width[i] = Math.max(width[i], r.get(i).replace("*", "").length());
+            }
+        }
+        for (List<String> r : all) {
+            StringBuilder line = new StringBuilder("   ");
+            for (int i = 0; i < r.size() && i < width.length; i++) {
+                line.append(' ').append(String.format("%-" + width[i] + "s", r.get(i).replace("*", ""))).append(" |");
+            }
+            System.out.println(line);
+        }
+        if (t.note() != null && !t.note().isEmpty()) {
+            System.out.println("    " + t.note());
+        }
     }
 
     static Verdict atMost(double value, double limit) {
@@ -94,6 +123,16 @@ final class Report {
             s.append("| ").append(r.id()).append(" | ").append(esc(r.what())).append(" | ").append(esc(r.measured()))
                     .append(" | ").append(esc(r.target())).append(" | ").append(r.verdict().text).append(" | ")
                     .append(esc(r.baseline())).append(" | ").append(esc(r.note() == null ? "" : r.note())).append(" |\n");
+        }
+        for (Table t : tables) {
+            s.append("\n#### ").append(esc(t.title())).append("\n\n| ").append(String.join(" | ", t.header().stream().map(Report::esc).toList()))
+                    .append(" |\n|").append("---|".repeat(t.header().size())).append('\n');
+            for (List<String> r : t.rows()) {
+                s.append("| ").append(String.join(" | ", r.stream().map(Report::esc).toList())).append(" |\n");
+            }
+            if (t.note() != null && !t.note().isEmpty()) {
+                s.append('\n').append(t.note().replace("\n", " ")).append('\n');
+            }
         }
         s.append("\nMachine load (1-minute load average; 2 cores, so anything above ~2 means other processes share the CPU): ")
                 .append(String.join("; ", sections)).append(".\n");
