@@ -336,7 +336,8 @@ public final class PlanProbe {
      * index scan with no Index Cond) of one of its indexes, unless a Limit right above stops it after
      * a page or the index is one of {@code boundedIndexes} (a partial index whose rows the business
      * keeps few: say why where it is passed); an index walked under a Limit with a filter and no
-     * equality in its condition (a page found by reading until enough rows pass); a Sort of its rows
+     * equality in its condition (a page found by reading until enough rows pass); an index read on
+     * company_id alone (the scope is no key: all of a company's rows, say for a batch's few); a Sort of its rows
      * that no equality bounds (a range of the table sorted). Empty when the plan only looks rows up.
      */
     public List<String> problems(Map<String, Object> top, Set<String> boundedIndexes) throws SQLException {
@@ -368,6 +369,12 @@ public final class PlanProbe {
         if (isBig && index != null && limitAbove && node.get("Filter") != null && !bounded.contains(index.toString())
                 && (cond == null || !cond.toString().matches("(?s).*\\s=\\s.*"))) {
             out.add("walk of index " + index + " filtered by " + node.get("Filter"));
+        }
+        // The scope is no key: an index read on company_id alone (or with a range) is all of a company's rows, unless a
+        // Limit stops the ordered read after a page.
+        if (isBig && cond != null && !limitAbove && !bounded.contains(String.valueOf(index))
+                && cond.toString().replaceAll("[()]", "").matches("(\\w+\\.)?company_id = [^ ]+( [^ ]+)?( AND (\\w+\\.)?\\w+ [<>]=? \\S+)?")) {
+            out.add("all of a company's entries of " + index + " (" + cond + ")");
         }
         if (isBig && sortAbove && type.contains("Scan") && !type.equals("Bitmap Heap Scan")
                 && (cond == null || !cond.toString().matches("(?s).*\\s=\\s.*")) && !bounded.contains(String.valueOf(index))) {
