@@ -207,7 +207,9 @@ class HotPathPlansTest {
 
         // ---- commission function (and the API's split of one sale)
         all.add(named("commission: lock the pending sales of a split request", SaleCommissionRepository.class, "lockPending").company()
-                .p("saleIds", "uuid[]", ids("sale", 1000, 1100)));
+                .p("saleIds", "uuid[]", ids("sale", 1000, 1100))
+                .knownIssue("a batch of a hundred sales may be hash-joined with all of the company's completed sales; locking in "
+                        + "id order rules out the per-sale lateral of the other batch statements", "sales_company_status_date"));
         all.add(named("commission: record the sales' split status", SaleCommissionRepository.class, "recordStatus").company()
                 .p("saleIds", "uuid[]", ids("sale", 1000, 1100)).p("statuses", "text[]", "array_fill('calculated'::text, ARRAY[101])"));
         all.add(named("commission: the agents' sale rules", CommissionLookupRepository.class, "saleRules").company()

@@ -370,10 +370,9 @@ public final class PlanProbe {
                 && (cond == null || !cond.toString().matches("(?s).*\\s=\\s.*"))) {
             out.add("walk of index " + index + " filtered by " + node.get("Filter"));
         }
-        // The scope is no key: an index read on company_id alone (or with a range) is all of a company's rows, unless a
-        // Limit stops the ordered read after a page.
-        if (isBig && cond != null && !limitAbove && !bounded.contains(String.valueOf(index))
-                && cond.toString().replaceAll("[()]", "").matches("(\\w+\\.)?company_id = [^ ]+( [^ ]+)?( AND (\\w+\\.)?\\w+ [<>]=? \\S+)?")) {
+        // The scope is no key: an index read on company_id with nothing but ranges or a status beside it is all of a
+        // company's rows (a batch's keys filtered out of them), unless a Limit stops the ordered read after a page.
+        if (isBig && cond != null && !limitAbove && !bounded.contains(String.valueOf(index)) && companyRange(cond.toString())) {
             out.add("all of a company's entries of " + index + " (" + cond + ")");
         }
         if (isBig && sortAbove && type.contains("Scan") && !type.equals("Bitmap Heap Scan")
@@ -388,6 +387,20 @@ public final class PlanProbe {
         for (Object child : (List<Object>) node.getOrDefault("Plans", List.of())) {
             check(child, limitBelow, sortBelow, big, tables, bounded, out);
         }
+    }
+
+    /** An index condition on company_id whose other clauses are only ranges or a status: a company's range, not keys. */
+    static boolean companyRange(String cond) {
+        String[] clauses = cond.replaceAll("[()]", "").split(" AND ");
+        boolean company = false;
+        for (String clause : clauses) {
+            if (clause.matches("(\\w+\\.)?company_id = .*")) {
+                company = true;
+            } else if (!clause.matches("(\\w+\\.)?\\w+ [<>]=? .*") && !clause.matches("(\\w+\\.)?\\w*status = '[^']*'::text")) {
+                return false;
+            }
+        }
+        return company;
     }
 
     /** The plan's estimated total cost. */
