@@ -58,8 +58,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that were never analysed: no Seq Scan of a big table, no full-index scan, no Sort of a range of
  * one (issue 16, item 1; targets.md P9). Each statement is the one the code sends (its
  * {@code @Query} or SQL constant), as a custom plan and as a generic plan; a generic plan that
- * costs more than ten times the custom plan is one the plan cache never picks (it keeps custom
- * plans then), so only the custom plan has to hold for it.
+ * costs more than twice the custom plan is one the plan cache does not pick (it keeps custom plans
+ * then), so only the custom plan has to hold for it. The rules are {@link PlanProbe#problems}.
  */
 class HotPathPlansTest {
     private static final Map<String, String> SCOPE_TYPES = Map.of("allCompanies", "boolean", "companies", "text[]", "ownOnly", "boolean",
