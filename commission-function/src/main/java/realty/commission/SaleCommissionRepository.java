@@ -31,9 +31,12 @@ public interface SaleCommissionRepository extends GenericRepository<SaleCommissi
 
     /** Completed sales still pending their split, locked so a concurrent cancel waits or wins. */
     @Scoped
-    @Query("SELECT s.id AS sale_id, s.company_id, s.sale_price AS price, s.sale_date, s.agent_id, s.prospector_id FROM sales s"
-            + " WHERE s.id = ANY(:saleIds) AND s.status = 'completed' AND s.commission_status = 'pending' AND " + SCOPE
-            + " ORDER BY s.id FOR UPDATE")
+    // Joined on the primary key: with "s.id = ANY(:saleIds)" beside the scope the planner may read all of the
+    // company's completed sales to find the batch's (local: HotPathPlansTest).
+    @Query("SELECT s.id AS sale_id, s.company_id, s.sale_price AS price, s.sale_date, s.agent_id, s.prospector_id"
+            + " FROM unnest(CAST(:saleIds AS uuid[])) AS x(id) JOIN sales s ON s.id = x.id"
+            + " WHERE s.status = 'completed' AND s.commission_status = 'pending' AND " + SCOPE
+            + " ORDER BY s.id FOR UPDATE OF s")
     List<SaleToSplit> lockPending(RowScope scope, Array saleIds);
 
     @Scoped

@@ -86,8 +86,9 @@ public class QueueHealth {
             brokerError = e.getMessage();
         }
         Map<String, Recorded> recorded = new HashMap<>();
+        String[] consumers = topology.workQueues().stream().map(WorkQueue::function).toArray(String[]::new);
         Outbox outbox = tx.executeRead(status -> {
-            for (ConsumerActivityRepository.Outcomes o : activity.outcomes(thresholds.getWindow().toMillis() / 1000.0)) {
+            for (ConsumerActivityRepository.Outcomes o : activity.outcomes(consumers, thresholds.getWindow().toMillis() / 1000.0)) {
                 recorded.put(o.consumer(), new Recorded(o.processed(), o.failed(),
                         o.p95Micros() == null ? null : o.p95Micros() / 1000.0, null));
             }

@@ -146,12 +146,16 @@ public interface SaleRepository extends GenericRepository<SaleRepository.Sale, U
     }
 
     /** The transactions of these sales in one statement, live ones first (see {@link #transactions}). */
+    // One look-up of commission_transactions_sale per sale (OFFSET 0 keeps the subquery per sale and the scope
+    // outside it): with "sale_id = ANY(...)" and no statistics the planner may read the table for a page of
+    // sales, or AND in all of the company's transactions (local: HotPathPlansTest).
     @Scoped
     @Query("""
             SELECT t.sale_id, t.id, t.role, t.agent_id, t.percentage_applied, t.amount, t.payment_status, t.rule_id, t.base_amount,
                    t.commission_total
-            FROM commission_transactions t WHERE t.sale_id = ANY(CAST(:saleIds AS uuid[]))
-            AND (:allCompanies OR t.company_id = ANY(CAST(:companies AS uuid[])))
+            FROM unnest(CAST(:saleIds AS uuid[])) AS x(id) CROSS JOIN LATERAL (
+                SELECT t.* FROM commission_transactions t WHERE t.sale_id = x.id OFFSET 0) t
+            WHERE (:allCompanies OR t.company_id = ANY(CAST(:companies AS uuid[])))
             ORDER BY t.sale_id, t.payment_status = 'cancelled', t.role, t.calculated_at DESC""")
     List<SalePart> transactionsOf(RowScope scope, String[] saleIds);
 

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 @Singleton
 public class AuditRecorder {
     public static final Pattern SECRET_FIELD = Pattern.compile("(?i).*(password|secret|token|authorization|hash).*");
-    private static final String INSERT = """
+    /** Public for the plan test (local: HotPathPlansTest). */
+    public static final String INSERT = """
             INSERT INTO audit_logs (id, company_id, event_id, event_type, actor_user_id, actor_profiles, actor_system,
                                     resource_type, resource_id, occurred_at, request_id, source_ip, user_agent, data)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)

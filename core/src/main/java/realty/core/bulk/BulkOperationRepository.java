@@ -60,12 +60,15 @@ public interface BulkOperationRepository extends GenericRepository<BulkOperation
      * The rows (properties, sales) of a finished bulk whose events a consumer dead-lettered; a dead
      * split request stands for every sale of the bulk. Driven by the partial index of failing outcomes.
      */
+    // MATERIALIZED: from the few dead outcomes to their events by key; otherwise the planner may walk all
+    // of the company's events (outbox_events_company) and probe each (local: HotPathPlansTest).
     @Scoped
     @Query("""
+            WITH dead AS MATERIALIZED (SELECT DISTINCT o.event_id FROM consumer_outcomes o WHERE o.status = 'DEAD')
             SELECT CAST(COALESCE(CASE WHEN bool_or(e.type = 'commission.split.requested') THEN :itemCount
                                       ELSE count(DISTINCT e.aggregate_type || ':' || e.aggregate_id) END, 0) AS int)
-            FROM consumer_outcomes o JOIN outbox_events e ON e.id = o.event_id
-            WHERE o.status = 'DEAD' AND e.company_id = :companyId AND e.correlation_id = :correlationId
+            FROM dead d JOIN outbox_events e ON e.id = d.event_id
+            WHERE e.company_id = :companyId AND e.correlation_id = :correlationId
             AND (:allCompanies OR e.company_id = ANY(CAST(:companies AS uuid[])))""")
     int failedItems(RowScope scope, UUID companyId, String correlationId, int itemCount);
 

@@ -47,13 +47,17 @@ public interface CommissionLookupRepository extends GenericRepository<Commission
     record AgentUser(UUID agentId, UUID userId) {
     }
 
+    // One look-up of commission_rules_agent per agent (OFFSET 0 keeps the subquery per agent and the scope
+    // outside it): with "agent_id = ANY(...)" and no statistics the planner reads the table for a batch of
+    // agents, or all of the company's rules beside them (local: HotPathPlansTest).
     @Scoped
     @Query("""
             SELECT r.id, r.company_id, r.agent_id, r.transaction_type, r.structure, r.percentage, r.fixed_amount,
                    r.min_transaction_value, r.max_transaction_value, r.valid_from, r.valid_until, r.active, r.version
-            FROM commission_rules r
-            WHERE r.agent_id = ANY(:agentIds) AND r.active AND r.transaction_type IN ('sale', 'both')
-              AND (:allCompanies OR r.company_id = ANY(CAST(:companies AS uuid[])))""")
+            FROM unnest(CAST(:agentIds AS uuid[])) AS a(id) CROSS JOIN LATERAL (
+                SELECT r.* FROM commission_rules r WHERE r.agent_id = a.id AND r.active AND r.transaction_type IN ('sale', 'both')
+                OFFSET 0) r
+            WHERE (:allCompanies OR r.company_id = ANY(CAST(:companies AS uuid[])))""")
     List<RuleRow> saleRules(RowScope scope, Array agentIds);
 
     /** companies is the tenant table itself: its id is the scope. */

@@ -25,7 +25,8 @@ public class ConsumerOutcomes {
         return PROCESSED.equals(status) || DEAD.equals(status);
     }
 
-    static final String ENSURE = """
+    /** The repository's statement; public for the plan test (local: HotPathPlansTest). */
+    public static final String ENSURE = """
             INSERT INTO consumer_outcomes (event_id, consumer, status, attempts)
             SELECT id, :consumer, 'RECEIVED', 0 FROM (SELECT DISTINCT unnest(:ids::uuid[]) AS id ORDER BY 1) ids
             ON CONFLICT (event_id, consumer) DO NOTHING""";

@@ -19,7 +19,8 @@ import java.util.List;
  */
 @Singleton
 public class Outbox {
-    private static final String INSERT = """
+    /** Public for the plan test (local: HotPathPlansTest). */
+    public static final String INSERT = """
             INSERT INTO outbox_events (id, type, version, company_id, aggregate_type, aggregate_id,
                                        correlation_id, priority, body, occurred_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?)""";

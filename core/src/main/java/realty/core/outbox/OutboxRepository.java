@@ -32,7 +32,11 @@ public interface OutboxRepository extends GenericRepository<OutboxRepository.Pen
 
     String SELECT_COLUMNS = "SELECT id, type, priority, correlation_id, occurred_at, body::text AS body FROM outbox_events ";
 
-    @Query(SELECT_COLUMNS + "WHERE id = ANY(:ids) AND status = 'PENDING' ORDER BY seq FOR UPDATE SKIP LOCKED")
+    // A join on the primary key: with "id = ANY(:ids) AND status = 'PENDING'" the planner may AND the
+    // whole pending index (the backlog) into every request's publish (local: HotPathPlansTest).
+    @Query("SELECT e.id, e.type, e.priority, e.correlation_id, e.occurred_at, e.body::text AS body "
+            + "FROM unnest(CAST(:ids AS uuid[])) AS x(id) JOIN outbox_events e ON e.id = x.id "
+            + "WHERE e.status = 'PENDING' ORDER BY e.seq FOR UPDATE OF e SKIP LOCKED")
     List<Pending> lockPending(Array ids);
 
     @Query(SELECT_COLUMNS + "WHERE status = 'PENDING' AND occurred_at < now() - make_interval(secs => :graceSeconds) "

@@ -1,7 +1,5 @@
 package realty.local.plans;
 
-import io.micronaut.json.JsonMapper;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -10,15 +8,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import realty.core.consumer.ConsumerOutcomes;
-import realty.localinfra.LocalPostgres;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,27 +24,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * whatever the table statistics (targets.md P9): on a million rows that were never analysed, and
  * again after ANALYZE. Before the fix the lock statement walked every row of the consumer through
  * {@code consumer_outcomes_recent} and filtered for the batch's ids, so each batch cost time in
- * proportion to the table.
+ * proportion to the table. A database of its own (PlanProbe.hotTables() is never analysed), since
+ * this test takes statistics.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HotStatementPlansTest {
     private static final int ROWS = 1_000_000;
-    private final LocalPostgres postgres = LocalPostgres.shared();
-    private final String database = "plans_" + UUID.randomUUID().toString().replace("-", "");
-    private final JsonMapper json = JsonMapper.createDefault();
-    private String url;
+    private PlanProbe db;
     private final List<UUID> batch = new ArrayList<>();
 
     @BeforeAll
     void fillAMillionRowsWithoutStatistics() throws Exception {
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        }
-        url = postgres.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
-        Flyway.configure().dataSource(url, postgres.username(), postgres.password()).locations("classpath:db/migration").load().migrate();
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        db = PlanProbe.create("plans");
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
             // No autovacuum: the statistics stay what a busy production table may have, none at all.
             s.execute("ALTER TABLE consumer_outcomes SET (autovacuum_enabled = false)");
             String fill = "INSERT INTO consumer_outcomes (event_id, consumer, status, attempts, updated_at) "
@@ -65,71 +53,27 @@ class HotStatementPlansTest {
     }
 
     @AfterAll
-    void drop() throws Exception {
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
+    void drop() {
+        db.drop();
     }
 
     private Connection connect() throws Exception {
-        return DriverManager.getConnection(url, postgres.username(), postgres.password());
+        return db.connect();
     }
 
     /**
      * Every access to consumer_outcomes in the plan (node type, index name, index condition): scans of
-     * the table, and the index scans under a bitmap heap scan, which name only their index.
-     */
-    private static void scans(Object node, List<String> out) {
-        if (node instanceof Map<?, ?> map) {
-            String type = String.valueOf(map.get("Node Type"));
-            boolean tableScan = "consumer_outcomes".equals(map.get("Relation Name")) && type.contains("Scan")
-                    && !type.equals("Bitmap Heap Scan");
-            boolean indexScan = String.valueOf(map.get("Index Name")).startsWith("consumer_outcomes");
-            if (tableScan || indexScan) {
-                out.add(type + " " + map.get("Index Name") + " " + map.get("Index Cond"));
-            }
-            for (Object child : map.values()) {
-                scans(child, out);
-            }
-        } else if (node instanceof List<?> list) {
-            for (Object child : list) {
-                scans(child, out);
-            }
-        }
-    }
-
-    /**
-     * The plan PostgreSQL runs for {@code sql}, as a custom plan (the values known, as for the first
-     * executions of a prepared statement) or as the generic plan a server-side prepared statement
-     * switches to after five executions, which must be good without knowing the values. The
-     * statement is PREPAREd with these parameter types and EXPLAIN EXECUTEd with these literals.
+     * the table, and the index scans under a bitmap heap scan, which name only their index. The plan
+     * is the custom one (values known, as for the first executions of a prepared statement) or the
+     * generic plan a server-side prepared statement switches to after five executions, which must be
+     * good without knowing the values.
      */
     private List<String> plan(String sql, boolean generic, List<String> types, List<String> values) throws Exception {
         // The repository's named parameters (":ids", not the "::uuid[]" casts) become $1, $2, ... in order of appearance.
-        Map<String, Integer> numbers = new java.util.LinkedHashMap<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<!:):([a-zA-Z0-9]+)").matcher(sql);
-        StringBuilder numbered = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(numbered, "\\$" + numbers.computeIfAbsent(m.group(1), k -> numbers.size() + 1));
-        }
-        m.appendTail(numbered);
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            try {
-                s.execute("SET LOCAL plan_cache_mode = " + (generic ? "force_generic_plan" : "force_custom_plan"));
-                s.execute("PREPARE hot(" + String.join(", ", types) + ") AS " + numbered);
-                try (ResultSet rs = s.executeQuery("EXPLAIN (FORMAT JSON) EXECUTE hot(" + String.join(", ", values) + ")")) {
-                    rs.next();
-                    List<String> scans = new ArrayList<>();
-                    scans(json.readValue(rs.getString(1), Object.class), scans);
-                    return scans;
-                }
-            } finally {
-                c.rollback();
-                s.execute("DEALLOCATE ALL");
-            }
-        }
+        PlanProbe.Numbered numbered = PlanProbe.numberNamed(sql);
+        return db.scans(db.explain(numbered.sql(), generic, types, values, false)).stream()
+                .filter(s -> s.table().equals("consumer_outcomes") && !s.type().equals("Bitmap Heap Scan"))
+                .map(s -> s.type() + " " + s.index() + " " + s.cond()).toList();
     }
 
     private void assertPrimaryKeyLookups(String what, List<String> scans) {

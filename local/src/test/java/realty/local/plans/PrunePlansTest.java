@@ -1,21 +1,15 @@
 package realty.local.plans;
 
-import io.micronaut.json.JsonMapper;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import realty.core.housekeeping.OutboxPrune;
-import realty.localinfra.LocalPostgres;
 import realty.notification.mail.MailLedgerPrune;
 import realty.notification.webhook.WebhookLedgerPrune;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,20 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrunePlansTest {
     private static final int ROWS = 300_000;
-    private final LocalPostgres postgres = LocalPostgres.shared();
-    private final String database = "prune_plans_" + UUID.randomUUID().toString().replace("-", "");
-    private final JsonMapper json = JsonMapper.createDefault();
-    private String url;
+    private PlanProbe db;
 
     @BeforeAll
     void fill() throws Exception {
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        }
-        url = postgres.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
-        Flyway.configure().dataSource(url, postgres.username(), postgres.password()).locations("classpath:db/migration").load().migrate();
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        db = PlanProbe.create("prune_plans");
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
             // Row g is g minutes old: the oldest tenth lies before CUTOFF.
             s.execute("INSERT INTO outbox_events (id, type, version, aggregate_type, aggregate_id, priority, body, status, occurred_at, "
                     + "published_at) SELECT gen_random_uuid(), 'user.created', 1, 'user', g::text, 5, '{}', 'PUBLISHED', "
@@ -68,15 +54,8 @@ class PrunePlansTest {
     }
 
     @AfterAll
-    void drop() throws Exception {
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
-    }
-
-    private Connection connect() throws Exception {
-        return DriverManager.getConnection(url, postgres.username(), postgres.password());
+    void drop() {
+        db.drop();
     }
 
     /** A cutoff with the oldest tenth of the rows before it. */
@@ -123,59 +102,8 @@ class PrunePlansTest {
 
     /** The statement's {@code ?} parameters become $1, $2, ...; PREPAREd with these types, EXPLAIN EXECUTEd with these values. */
     private List<String> plan(String sql, boolean generic, List<String> types, List<String> values) throws Exception {
-        StringBuilder numbered = new StringBuilder();
-        int n = 0;
-        for (char ch : sql.toCharArray()) {
-            numbered.append(ch == '?' ? "$" + (++n) : String.valueOf(ch));
-        }
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            try {
-                s.execute("SET LOCAL plan_cache_mode = " + (generic ? "force_generic_plan" : "force_custom_plan"));
-                s.execute("PREPARE prune(" + String.join(", ", types) + ") AS " + numbered);
-                try (ResultSet rs = s.executeQuery("EXPLAIN (FORMAT JSON) EXECUTE prune(" + String.join(", ", values) + ")")) {
-                    rs.next();
-                    List<String> scans = new ArrayList<>();
-                    scans(json.readValue(rs.getString(1), Object.class), scans);
-                    return scans;
-                }
-            } finally {
-                c.rollback();
-                s.execute("DEALLOCATE ALL");
-            }
-        }
-    }
-
-    /** "table node-type index" for every node that reads a table or an index. */
-    private static void scans(Object node, List<String> out) {
-        if (node instanceof Map<?, ?> map) {
-            String type = String.valueOf(map.get("Node Type"));
-            if (type.contains("Scan") && (map.get("Relation Name") != null || map.get("Index Name") != null)) {
-                Object relation = map.get("Relation Name");
-                Object index = map.get("Index Name");
-                String table = relation != null ? relation.toString() : String.valueOf(index).replaceAll("_(pkey|[a-z_]+)$", "");
-                out.add(tableOf(table, index) + " " + type + " " + index);
-            }
-            for (Object child : map.values()) {
-                scans(child, out);
-            }
-        } else if (node instanceof List<?> list) {
-            for (Object child : list) {
-                scans(child, out);
-            }
-        }
-    }
-
-    /** A bitmap index scan names only its index: its table is the one whose name the index starts with. */
-    private static String tableOf(String table, Object index) {
-        if (index == null) {
-            return table;
-        }
-        for (String t : List.of("outbox_events", "consumer_outcomes", "sent_notifications", "webhook_deliveries")) {
-            if (index.toString().startsWith(t)) {
-                return t;
-            }
-        }
-        return table;
+        // "table node-type index" for every node that reads a table or an index.
+        return db.scans(db.explain(PlanProbe.numberQuestionMarks(sql), generic, types, values, false)).stream()
+                .map(s -> s.table() + " " + s.type() + " " + s.index()).toList();
     }
 }

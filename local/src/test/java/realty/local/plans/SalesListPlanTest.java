@@ -1,16 +1,12 @@
 package realty.local.plans;
 
-import io.micronaut.json.JsonMapper;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import realty.api.sale.SaleRepository;
-import realty.localinfra.LocalPostgres;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
@@ -31,24 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SalesListPlanTest {
     private static final int ROWS = 300_000;
-    private final LocalPostgres postgres = LocalPostgres.shared();
-    private final String database = "saleplans_" + UUID.randomUUID().toString().replace("-", "");
-    private final JsonMapper json = JsonMapper.createDefault();
+    private PlanProbe db;
     private final UUID company = UUID.randomUUID();
     private final UUID other = UUID.randomUUID();
     private final UUID agentUser = UUID.randomUUID();
     private UUID someAgent;
-    private String url;
 
     @BeforeAll
     void fill() throws Exception {
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        }
-        url = postgres.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
-        Flyway.configure().dataSource(url, postgres.username(), postgres.password()).locations("classpath:db/migration").load().migrate();
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        db = PlanProbe.create("saleplans");
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO companies (id, name) VALUES ('" + company + "', 'Big'), ('" + other + "', 'Other')");
             s.execute("INSERT INTO users (id, email, name, password_hash) VALUES ('" + agentUser + "', 'a@x.test', 'A', 'x')");
             // 50 agents per company; the first agent of the big company is the agent user's record.
@@ -72,11 +60,8 @@ class SalesListPlanTest {
     }
 
     @AfterAll
-    void drop() throws Exception {
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
+    void drop() {
+        db.drop();
     }
 
     @Test
@@ -134,27 +119,8 @@ class SalesListPlanTest {
                 Map.entry("beforeDate", "'9999-12-31'::date"), Map.entry("beforeId", "'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid"),
                 Map.entry("limit", "51")));
         values.putAll(overrides);
-        Matcher m = Pattern.compile("(?<!:):([a-zA-Z0-9]+)").matcher(SaleRepository.LIST);
-        StringBuilder sql = new StringBuilder();
-        while (m.find()) {
-            String v = values.get(m.group(1));
-            if (v == null) {
-                throw new IllegalStateException("no value for :" + m.group(1));
-            }
-            m.appendReplacement(sql, Matcher.quoteReplacement(v));
-        }
-        m.appendTail(sql);
-        try (Connection c = connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)) {
-            rs.next();
-            String text = rs.getString(1);
-            List<?> root = (List<?>) json.readValue(text, Object.class);
-            double millis = ((Number) ((Map<?, ?>) root.get(0)).get("Execution Time")).doubleValue();
-            return new Plan(text, millis);
-        }
-    }
-
-    private Connection connect() throws Exception {
-        return DriverManager.getConnection(url, postgres.username(), postgres.password());
+        String text = db.explainText(PlanProbe.inline(SaleRepository.LIST, values), true);
+        double millis = ((Number) PlanProbe.top(text).get("Execution Time")).doubleValue();
+        return new Plan(text, millis);
     }
 }
