@@ -8,8 +8,8 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * request so rotated credentials are picked up. In Lambda it is {@link LambdaCredentials}; a test
  * against a stand-in registers fixed keys ({@link #of}).
  *
- * <p>Not the SDK's {@code AwsCredentialsProvider}: its module (auth) pulls in sdk-core and regions,
- * about 2.4 MB of every jar, for the two credential sources Lambda actually offers.
+ * <p>Not the SDK's {@code AwsCredentialsProvider}: its module (auth) pulls in sdk-core, regions and
+ * profiles for the two credential sources Lambda actually offers (what dropping them saved: {@link AwsSecrets}).
  */
 @FunctionalInterface
 public interface AwsCredentials {
