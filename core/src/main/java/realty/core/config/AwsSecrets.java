@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads the secrets a function is given by ARN ({@code *_SECRET_ARN} variables) from AWS Secrets
@@ -60,6 +61,9 @@ final class AwsSecrets {
     private static final String JSON_11 = "application/x-amz-json-1.1";
     /** Headers the JDK client sets itself and refuses from the caller. */
     private static final Set<String> SET_BY_CLIENT = Set.of("host", "content-length", "expect", "connection");
+    private static final int MAX_ATTEMPTS = 3;
+    private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "TooManyRequestsException",
+            "RequestLimitExceeded", "RequestThrottledException");
 
     private final URI endpoint;
     private final String region;
@@ -137,8 +141,27 @@ final class AwsSecrets {
         } catch (IOException e) {
             throw new IllegalStateException("secret " + arn + ": the request could not be written", e);
         }
-        HttpResponse<byte[]> response = send(arn, body);
-        Map<String, Object> json = parse(response.body());
+        HttpResponse<byte[]> response = null;
+        Map<String, Object> json = null;
+        // As the SDK's standard retry mode: 3 attempts, exponential backoff with jitter, on a failed
+        // connection, a 5xx or throttling; each attempt is signed anew (X-Amz-Date).
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            boolean last = attempt == MAX_ATTEMPTS;
+            try {
+                response = send(arn, body);
+            } catch (IllegalStateException e) {
+                if (last || !(e.getCause() instanceof IOException)) {
+                    throw e;
+                }
+                backOff(arn, attempt);
+                continue;
+            }
+            json = parse(response.body());
+            if (last || !(response.statusCode() >= 500 || response.statusCode() == 429 || THROTTLING.contains(errorCode(json)))) {
+                break;
+            }
+            backOff(arn, attempt);
+        }
         if (response.statusCode() != 200) {
             // The AWS error code (__type) only, never the body: a body is no place to look for the value.
             throw new IllegalStateException("secret " + arn + " could not be read: " + response.statusCode() + " "
@@ -154,6 +177,15 @@ final class AwsSecrets {
             throw new IllegalStateException("secret " + arn + " is not a JSON object");
         }
         return secret;
+    }
+
+    private static void backOff(String arn, int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 100L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("secret " + arn + " could not be read: interrupted", e);
+        }
     }
 
     private HttpResponse<byte[]> send(String arn, String body) {

@@ -50,6 +50,8 @@ class AwsSecretsTest {
     private static final String NOT_JSON = "arn:aws:secretsmanager:us-east-1:123456789012:secret:plain-AbCdEf";
 
     private HttpServer server;
+    /** Answers still to fail with 500 before the stand-in serves normally again. */
+    private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
     private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeEach
@@ -71,7 +73,9 @@ class AwsSecretsTest {
         String secretId = new String(body, StandardCharsets.UTF_8).replaceAll(".*\"SecretId\"\\s*:\\s*\"([^\"]+)\".*", "$1");
         seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + h.getFirst("Content-Type") + " "
                 + h.getFirst("X-Amz-Target") + " " + secretId);
-        if (!"POST".equals(exchange.getRequestMethod()) || !"/".equals(exchange.getRequestURI().toString())
+        if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            answer(exchange, 500, "{\"__type\":\"InternalServiceError\"}");
+        } else if (!"POST".equals(exchange.getRequestMethod()) || !"/".equals(exchange.getRequestURI().toString())
                 || !"application/x-amz-json-1.1".equals(h.getFirst("Content-Type"))
                 || !"secretsmanager.GetSecretValue".equals(h.getFirst("X-Amz-Target"))) {
             answer(exchange, 400, "{\"__type\":\"UnknownOperationException\"}");
@@ -145,6 +149,27 @@ class AwsSecretsTest {
                 "micronaut.security.token.jwt.signatures.secret.generator.secret", "jwt-key"), props);
         assertTrue(seen.contains("POST / application/x-amz-json-1.1 secretsmanager.GetSecretValue " + DB), seen.toString());
         assertEquals(2, seen.size());
+    }
+
+    @Test
+    void retriesAServerErrorTwiceThenGivesUp() {
+        failures.set(2);
+        Map<String, Object> props = AwsSecrets.fromEnvironment(env("JWT_SECRET_ARN", JWT), keys(SECRET_KEY), Clock.systemUTC());
+        assertEquals("jwt-key", props.get("micronaut.security.token.jwt.signatures.secret.generator.secret"));
+        assertEquals(3, seen.size(), "two 500s, then the answer");
+
+        seen.clear();
+        failures.set(3);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> AwsSecrets.fromEnvironment(env("JWT_SECRET_ARN", JWT), keys(SECRET_KEY), Clock.systemUTC()));
+        assertEquals("secret " + JWT + " could not be read: 500 InternalServiceError", e.getMessage());
+        assertEquals(3, seen.size());
+
+        // A client error is final: no retry.
+        seen.clear();
+        assertThrows(IllegalStateException.class,
+                () -> AwsSecrets.fromEnvironment(env("JWT_SECRET_ARN", DENIED), keys(SECRET_KEY), Clock.systemUTC()));
+        assertEquals(1, seen.size());
     }
 
     @Test
