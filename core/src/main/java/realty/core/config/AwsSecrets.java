@@ -42,7 +42,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * the SDK's own SigV4 signer ({@link AwsV4HttpSigner}, module http-auth-aws, which S3 archiving needs
  * anyway) and sent with the JDK's {@link HttpClient}; the client, with sdk-core, regions, auth, the JSON
  * protocol and the URLConnection transport, made every Lambda jar 4.13 MB larger (api-function
- * 27,572,373 → 23,441,146 bytes without it, 4,131,227 saved; measured Nov 2026, docs/deploy.md), and its creation cost INIT time.
+ * 27,572,373 → 23,441,146 bytes without it, 4,131,227 saved; measured Nov 2026, docs/deploy.md),
+ * and creating it cost INIT time.
  *
  * <p>With no {@code *_SECRET_ARN} set (local runs, {@code sam local} with an env-vars file) nothing is
  * fetched and the plain variables of application.yml ({@code DB_USERNAME}, ...) apply.
