@@ -1,6 +1,6 @@
 package realty.core.audit;
 
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import realty.core.config.AwsCredentials;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 /**
  * The two S3 calls the project needs, PutObject and a presigned GetObject URL, without the SDK's s3
  * module (+4.1 MB per jar, docs/operations.md): requests are signed with the SDK's own SigV4 signer
- * ({@link AwsV4HttpSigner}, module http-auth-aws, already in every jar through Secrets Manager) and
+ * ({@link AwsV4HttpSigner}, module http-auth-aws, which realty.core.config.AwsSecrets uses too) and
  * sent with the JDK's {@link HttpClient}.
  *
  * <p>Signing follows S3's rules (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html):
@@ -58,7 +58,7 @@ public final class S3Objects {
     private final URI endpoint;
     private final boolean pathStyle;
     private final String region;
-    private final AwsCredentialsProvider credentials;
+    private final AwsCredentials credentials;
     private final Clock clock;
     private final HttpClient http;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
@@ -67,7 +67,7 @@ public final class S3Objects {
      * @param endpoint null for AWS itself ({@code https://<bucket>.s3.<region>.amazonaws.com}, virtual-hosted
      *                 style); otherwise a stand-in's base URL, addressed path style ({@code <endpoint>/<bucket>/<key>})
      */
-    public S3Objects(URI endpoint, String region, AwsCredentialsProvider credentials, Clock clock) {
+    public S3Objects(URI endpoint, String region, AwsCredentials credentials, Clock clock) {
         this.endpoint = endpoint;
         this.pathStyle = endpoint != null;
         this.region = region;
@@ -130,7 +130,7 @@ public final class S3Objects {
 
     /** Signs with S3's settings; package-private so the signing test can sign AWS's published examples. */
     SignedRequest sign(Consumer<SignRequest.Builder<AwsCredentialsIdentity>> more) {
-        AwsCredentialsIdentity identity = credentials.resolveCredentials();
+        AwsCredentialsIdentity identity = credentials.resolve();
         return signer.sign(r -> {
             more.accept(r.identity(identity));
             r.putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "s3")

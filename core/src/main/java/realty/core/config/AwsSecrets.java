@@ -1,27 +1,49 @@
 package realty.core.config;
 
 import io.micronaut.json.JsonMapper;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads the secrets a function is given by ARN ({@code *_SECRET_ARN} variables) from AWS Secrets
  * Manager and maps their JSON keys to configuration properties. Nothing here is logged.
  *
- * <p>Why the SDK client and not the Parameters and Secrets Lambda Extension: this runs while the
+ * <p>Why a direct call and not the Parameters and Secrets Lambda Extension: this runs while the
  * function initialises (the handler's constructor), and the extension only answers once the INVOKE
  * phase has begun; under SnapStart the runtime also gives no {@code AWS_SESSION_TOKEN}, which the
  * extension requires, but container credentials instead
  * (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html#snapstart-credentials).
- * The SDK's default credentials chain reads either, so the same code works on demand, during a
- * SnapStart INIT and after a restore. The region and endpoint come from the standard variables
- * ({@code AWS_REGION}, which Lambda sets; {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} for a stand-in).
+ * {@link LambdaCredentials} reads either, so the same code works on demand, during a SnapStart INIT
+ * and after a restore. The region and endpoint come from the standard variables ({@code AWS_REGION},
+ * which Lambda sets; {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, else {@code AWS_ENDPOINT_URL}, for a
+ * stand-in; https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
+ *
+ * <p>Why not the SDK's SecretsManagerClient: GetSecretValue is one AWS JSON 1.1 POST, signed here with
+ * the SDK's own SigV4 signer ({@link AwsV4HttpSigner}, module http-auth-aws, which S3 archiving needs
+ * anyway) and sent with the JDK's {@link HttpClient}; the client, with sdk-core, regions, auth, the JSON
+ * protocol and the URLConnection transport, made every Lambda jar 4.13 MB larger (api-function
+ * 27,572,373 → 23,441,146 bytes without it, 4,131,227 saved; measured Nov 2026, docs/deploy.md),
+ * and creating it cost INIT time.
  *
  * <p>With no {@code *_SECRET_ARN} set (local runs, {@code sam local} with an env-vars file) nothing is
  * fetched and the plain variables of application.yml ({@code DB_USERNAME}, ...) apply.
@@ -37,65 +59,185 @@ final class AwsSecrets {
             "SMTP_SECRET_ARN", Map.of("username", "realty.mail.username", "password", "realty.mail.password"),
             // also the password-reset links' key (PasswordResetTokens), with its own HMAC prefix
             "INVITATION_SECRET_ARN", Map.of("key", "realty.invitations.secret"));
+    private static final String JSON_11 = "application/x-amz-json-1.1";
+    /** Headers the JDK client sets itself and refuses from the caller. */
+    private static final Set<String> SET_BY_CLIENT = Set.of("host", "content-length", "expect", "connection");
+    private static final int MAX_ATTEMPTS = 3;
+    private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "TooManyRequestsException",
+            "RequestLimitExceeded", "RequestThrottledException");
 
-    private AwsSecrets() {
+    private final URI endpoint;
+    private final String region;
+    private final AwsCredentials credentials;
+    private final Clock clock;
+    private final HttpClient http;
+    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+
+    AwsSecrets(URI endpoint, String region, AwsCredentials credentials, Clock clock) {
+        this.endpoint = endpoint;
+        this.region = region;
+        this.credentials = credentials;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     }
 
     static Map<String, Object> fromEnvironment(Map<String, String> env) {
+        return fromEnvironment(env, new LambdaCredentials(env, Clock.systemUTC()), Clock.systemUTC());
+    }
+
+    static Map<String, Object> fromEnvironment(Map<String, String> env, AwsCredentials credentials, Clock clock) {
         Map<String, Object> properties = new HashMap<>();
-        SecretsManagerClient client = null;
-        try {
-            for (var entry : MAPPING.entrySet()) {
-                String arn = env.get(entry.getKey());
-                if (arn == null || arn.isBlank()) {
-                    continue;
-                }
-                if (client == null) {
-                    client = newClient();
-                }
-                Map<String, Object> secret = fetch(client, arn);
-                entry.getValue().forEach((key, property) -> {
-                    Object value = secret.get(key);
-                    if (value != null) {
-                        properties.put(property, value.toString());
-                    }
-                });
+        AwsSecrets client = null;
+        for (var entry : MAPPING.entrySet()) {
+            String arn = env.get(entry.getKey());
+            if (arn == null || arn.isBlank()) {
+                continue;
             }
-        } finally {
-            if (client != null) {
-                client.close();
+            if (client == null) {
+                client = forEnvironment(env, credentials, clock);
             }
+            Map<String, Object> secret = client.fetch(arn);
+            entry.getValue().forEach((key, property) -> {
+                Object value = secret.get(key);
+                if (value != null) {
+                    properties.put(property, value.toString());
+                }
+            });
         }
         return properties;
     }
 
-    private static SecretsManagerClient newClient() {
-        // Region, credentials and endpoint from the SDK's default chains; the JDK transport keeps the jar small.
-        return SecretsManagerClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(5))
-                        .build())
-                .build();
+    static AwsSecrets forEnvironment(Map<String, String> env, AwsCredentials credentials, Clock clock) {
+        String region = first(env, "AWS_REGION", "AWS_DEFAULT_REGION");
+        if (region == null) {
+            throw new IllegalStateException("a *_SECRET_ARN is set but AWS_REGION is not");
+        }
+        String endpoint = first(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL");
+        URI uri = URI.create(endpoint != null ? endpoint.trim() : "https://secretsmanager." + region + ".amazonaws.com");
+        return new AwsSecrets(uri, region, credentials, clock);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> fetch(SecretsManagerClient client, String arn) {
-        GetSecretValueResponse response;
-        try {
-            response = client.getSecretValue(b -> b.secretId(arn));
-        } catch (RuntimeException e) {
-            // The SDK's message names the error code (AccessDenied, ResourceNotFound, ...), never the value.
-            throw new IllegalStateException("secret " + arn + " could not be read: " + e.getMessage(), e);
+    private static String first(Map<String, String> env, String... names) {
+        for (String name : names) {
+            String v = env.get(name);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
         }
-        if (response.secretString() == null) {
+        return null;
+    }
+
+    /** The request URI: the endpoint's path (normally none) with "/", as the SDK sends it. */
+    URI requestUri() {
+        String base = endpoint.toString().replaceAll("/+$", "");
+        return URI.create(base + "/");
+    }
+
+    /** GetSecretValue of {@code arn}, its SecretString parsed as a JSON object. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> fetch(String arn) {
+        String body;
+        try {
+            body = JsonMapper.createDefault().writeValueAsString(Map.of("SecretId", arn));
+        } catch (IOException e) {
+            throw new IllegalStateException("secret " + arn + ": the request could not be written", e);
+        }
+        HttpResponse<byte[]> response = null;
+        Map<String, Object> json = null;
+        // As the SDK's standard retry mode: 3 attempts, exponential backoff with jitter, on a failed
+        // connection, a 5xx or throttling; each attempt is signed anew (X-Amz-Date).
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            boolean last = attempt == MAX_ATTEMPTS;
+            try {
+                response = send(arn, body);
+            } catch (IllegalStateException e) {
+                if (last || !(e.getCause() instanceof IOException)) {
+                    throw e;
+                }
+                backOff(arn, attempt);
+                continue;
+            }
+            json = parse(response.body());
+            if (last || !(response.statusCode() >= 500 || response.statusCode() == 429 || THROTTLING.contains(errorCode(json)))) {
+                break;
+            }
+            backOff(arn, attempt);
+        }
+        if (response.statusCode() != 200) {
+            // The AWS error code (__type) only, never the body: a body is no place to look for the value.
+            throw new IllegalStateException("secret " + arn + " could not be read: " + response.statusCode() + " "
+                    + errorCode(json));
+        }
+        Object secretString = json == null ? null : json.get("SecretString");
+        if (secretString == null) {
             throw new IllegalStateException("secret " + arn + " has no SecretString");
         }
-        try {
-            return JsonMapper.createDefault().readValue(response.secretString(), Map.class);
-        } catch (IOException e) {
+        Map<String, Object> secret = parse(secretString.toString().getBytes(StandardCharsets.UTF_8));
+        if (secret == null) {
             // Not the parser's message: it could quote the secret.
             throw new IllegalStateException("secret " + arn + " is not a JSON object");
         }
+        return secret;
+    }
+
+    private static void backOff(String arn, int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 100L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("secret " + arn + " could not be read: interrupted", e);
+        }
+    }
+
+    private HttpResponse<byte[]> send(String arn, String body) {
+        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(requestUri())
+                .putHeader("Content-Type", JSON_11)
+                .putHeader("X-Amz-Target", "secretsmanager.GetSecretValue").build();
+        SignedRequest signed = sign(request, body);
+        HttpRequest.Builder send = HttpRequest.newBuilder(signed.request().getUri()).timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        for (Map.Entry<String, List<String>> h : signed.request().headers().entrySet()) {
+            if (!SET_BY_CLIENT.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                h.getValue().forEach(v -> send.header(h.getKey(), v));
+            }
+        }
+        try {
+            return http.send(send.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException("secret " + arn + " could not be read: " + endpoint.getHost() + " unreachable ("
+                    + e.getClass().getSimpleName() + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("secret " + arn + " could not be read: interrupted", e);
+        }
+    }
+
+    /** SigV4 for Secrets Manager in the region (package-private for the signing test). */
+    SignedRequest sign(SdkHttpRequest request, String body) {
+        return signer.sign(r -> r.identity(credentials.resolve()).request(request)
+                .payload(ContentStreamProvider.fromUtf8String(body))
+                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "secretsmanager")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                .putProperty(HttpSigner.SIGNING_CLOCK, clock));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(byte[] json) {
+        try {
+            Object parsed = JsonMapper.createDefault().readValue(json, Map.class);
+            return parsed instanceof Map ? (Map<String, Object>) parsed : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** "ResourceNotFoundException" from {@code __type} (which may carry a "namespace#" prefix). */
+    static String errorCode(Map<String, Object> json) {
+        Object type = json == null ? null : json.get("__type");
+        if (type == null) {
+            return "(no AWS error code)";
+        }
+        String t = type.toString();
+        return t.substring(t.lastIndexOf('#') + 1);
     }
 }

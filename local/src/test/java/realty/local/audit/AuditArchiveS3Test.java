@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import realty.core.audit.AuditRetention;
 import realty.core.audit.S3Objects;
+import realty.core.config.AwsCredentials;
 import realty.localinfra.LocalPostgres;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -50,8 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AuditArchiveS3Test {
     static final String ENDPOINT = "http://127.0.0.1:" + StandIn.PORT;
     static final String BUCKET = "realty-archive";
-    private static final StaticCredentialsProvider STAND_IN_KEYS = StaticCredentialsProvider.create(
-            AwsBasicCredentials.create("S3RVER", "S3RVER"));
+    private static final AwsCredentials STAND_IN_KEYS = AwsCredentials.of(
+            AwsCredentialsIdentity.create("S3RVER", "S3RVER"));
 
     private final LocalPostgres postgres = LocalPostgres.shared();
     private final String database = "archive_s3_" + UUID.randomUUID().toString().replace("-", "");
@@ -73,7 +73,7 @@ class AuditArchiveS3Test {
         context = context(STAND_IN_KEYS);
     }
 
-    private ApplicationContext context(StaticCredentialsProvider keys) {
+    private ApplicationContext context(AwsCredentials keys) {
         Map<String, Object> p = new HashMap<>(Map.of("datasources.default.url", url, "datasources.default.username", postgres.username(),
                 "datasources.default.password", postgres.password(), "realty.audit.archive-bucket", BUCKET,
                 "realty.audit.archive-endpoint", ENDPOINT, "realty.audit.archive-region", "us-east-1",
@@ -157,7 +157,7 @@ class AuditArchiveS3Test {
     @Test
     void aPutRefusedByS3LeavesTheMonthForTheNextPass() throws Exception {
         String past = fillMonth(9, 50, "test.s3.refused");
-        try (ApplicationContext wrongKey = context(StaticCredentialsProvider.create(AwsBasicCredentials.create("S3RVER", "not-the-secret")))) {
+        try (ApplicationContext wrongKey = context(AwsCredentials.of(AwsCredentialsIdentity.create("S3RVER", "not-the-secret")))) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> wrongKey.getBean(AuditRetention.class).runOnce());
             assertTrue(e.getMessage().contains("403 SignatureDoesNotMatch"), e.getMessage());
         }
@@ -183,7 +183,7 @@ class AuditArchiveS3Test {
             assertTrue(java.util.Arrays.equals(bytes, got.body()), "the object is the file, byte for byte");
 
             S3Objects wrong = new S3Objects(URI.create(ENDPOINT), "us-east-1",
-                    StaticCredentialsProvider.create(AwsBasicCredentials.create("S3RVER", "wrong")), Clock.systemUTC());
+                    AwsCredentials.of(AwsCredentialsIdentity.create("S3RVER", "wrong")), Clock.systemUTC());
             java.io.IOException refused = assertThrows(java.io.IOException.class, () -> wrong.put(BUCKET, key, file, Map.of()));
             assertTrue(refused.getMessage().contains("403 SignatureDoesNotMatch"), refused.getMessage());
         } finally {
