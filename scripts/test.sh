@@ -5,9 +5,18 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# Whatever this script starts, it stops when the suite ends (pass or fail): the broker, if none was
+# running before, and every S3 stand-in the tests started from this checkout.
+stop_broker=0
+cleanup() {
+  scripts/s3-standin.sh stop --all || true
+  if [ "$stop_broker" = 1 ]; then scripts/rabbitmq.sh stop || true; fi
+}
+trap cleanup EXIT
 if [ -z "${REALTY_AMQP_URI:-}" ]; then
   # Start the broker once up front (the tests would start it too) so its start-up time and any
   # package installation show here rather than inside the first test.
+  scripts/rabbitmq.sh status >/dev/null 2>&1 || stop_broker=1
   scripts/rabbitmq.sh start
 fi
 # The operator page's browser test drives Debian's chromium; install it up front (idempotent).
@@ -17,4 +26,4 @@ scripts/browser-deps.sh
 scripts/infra-tools.sh
 # The S3 stand-in of the audit archive tests (s3rver from npm, scripts/s3-standin/package-lock.json).
 scripts/s3-standin.sh install
-exec mvn -B -ntp verify "$@"
+mvn -B -ntp verify "$@"

@@ -191,15 +191,35 @@ class AuditArchiveS3Test {
         }
     }
 
-    /** The project's S3 stand-in, started once per JVM through its script (installed from npm when missing). */
+    /**
+     * The project's S3 stand-in, started once per JVM through its script (installed from npm when missing)
+     * on a port of its own, and stopped when the JVM exits: nothing is shared with another checkout or
+     * left running after the suite.
+     */
     static final class StandIn {
-        static final int PORT = 4569;
+        static final int PORT = freePort();
         private static boolean started;
 
         static synchronized void start() throws Exception {
             if (started) {
                 return;
             }
+            Process p = script(PORT, "start").inheritIO().start();
+            if (!p.waitFor(240, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("scripts/s3-standin.sh start failed");
+            }
+            started = true;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    script(PORT, "stop").inheritIO().start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    System.err.println("could not stop the S3 stand-in on port " + PORT + ": " + e);
+                }
+            }, "realty-s3-standin-stop"));
+        }
+
+        /** @return {@code scripts/s3-standin.sh <args>} for a port, run from the repository root */
+        static ProcessBuilder script(int port, String... args) {
             java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath();
             while (dir != null && !java.nio.file.Files.exists(dir.resolve("scripts/s3-standin.sh"))) {
                 dir = dir.getParent();
@@ -207,14 +227,20 @@ class AuditArchiveS3Test {
             if (dir == null) {
                 throw new IllegalStateException("scripts/s3-standin.sh not found above " + java.nio.file.Path.of("").toAbsolutePath());
             }
-            ProcessBuilder pb = new ProcessBuilder("bash", "scripts/s3-standin.sh", "start").directory(dir.toFile()).inheritIO();
-            pb.environment().put("REALTY_S3_PORT", String.valueOf(PORT));
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bash", "scripts/s3-standin.sh"));
+            command.addAll(java.util.List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+            pb.environment().put("REALTY_S3_PORT", String.valueOf(port));
             pb.environment().put("REALTY_S3_BUCKETS", BUCKET);
-            Process p = pb.start();
-            if (!p.waitFor(240, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("scripts/s3-standin.sh start failed");
+            return pb;
+        }
+
+        private static int freePort() {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            started = true;
         }
     }
 }
