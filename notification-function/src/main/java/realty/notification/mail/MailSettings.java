@@ -24,6 +24,8 @@ public class MailSettings {
     private String from = "no-reply@realty.dev";
     private Tls tls = Tls.AUTO;
     private Duration timeout = Duration.ofSeconds(10);
+    /** An open connection idle longer than this is closed rather than reused (see SmtpMailer). */
+    private Duration connectionIdle = Duration.ofSeconds(10);
     /** At most this many mails to one address per window; the rest wait for one summary mail. */
     private int maxPerRecipient = 20;
     private Duration rateWindow = Duration.ofHours(1);
@@ -44,6 +46,8 @@ public class MailSettings {
     public void setTls(Tls tls) { this.tls = tls; }
     public Duration getTimeout() { return timeout; }
     public void setTimeout(Duration timeout) { this.timeout = timeout; }
+    public Duration getConnectionIdle() { return connectionIdle; }
+    public void setConnectionIdle(Duration connectionIdle) { this.connectionIdle = connectionIdle; }
     public int getMaxPerRecipient() { return maxPerRecipient; }
     public void setMaxPerRecipient(int maxPerRecipient) { this.maxPerRecipient = maxPerRecipient; }
     public Duration getRateWindow() { return rateWindow; }

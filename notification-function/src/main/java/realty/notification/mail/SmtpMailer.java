@@ -1,5 +1,6 @@
 package realty.notification.mail;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -12,12 +13,26 @@ import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.Properties;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** Sends one composed mail over SMTP with Jakarta Mail (Eclipse Angus), configured by {@link MailSettings}. */
+/**
+ * Sends composed mails over SMTP with Jakarta Mail (Eclipse Angus), configured by {@link MailSettings},
+ * on one connection kept open between mails.
+ *
+ * <p>Why: a new connection per mail (connect, EHLO, STARTTLS, AUTH) cost 60–90 ms against GreenMail
+ * here, a mail on the open connection 4–11 ms (issue 16, P3S notification drain at ~20 mails/s). A
+ * connection idle longer than {@code realty.mail.connection-idle} is closed unused (a Lambda
+ * environment may have been frozen since); a younger one is checked with NOOP before each mail. A
+ * failed send closes it, so a mail is never sent twice by this class: the retry is the event's.
+ */
 @Singleton
 public class SmtpMailer {
     private final MailSettings settings;
     private final Session session;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Transport transport;
+    private long lastUsed;
+    private long connections;
 
     public SmtpMailer(MailSettings settings) {
         this.settings = settings;
@@ -69,10 +84,66 @@ public class SmtpMailer {
             message.setHeader("X-Realty-Event-Id", mail.eventId().toString());
         }
         message.setHeader("X-Realty-Template", mail.template().code());
-        if (settings.getUsername() != null && !settings.getUsername().isBlank()) {
-            Transport.send(message, settings.getUsername(), settings.getPassword());
-        } else {
-            Transport.send(message);
+        message.saveChanges();
+        lock.lock();
+        try {
+            Transport t = connected();
+            try {
+                t.sendMessage(message, message.getAllRecipients());
+            } catch (MessagingException | RuntimeException e) {
+                close();
+                throw e;
+            }
+            lastUsed = System.nanoTime();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the open connection if it is young and answers NOOP, else a new one */
+    private Transport connected() throws MessagingException {
+        if (transport != null
+                && (System.nanoTime() - lastUsed > settings.getConnectionIdle().toNanos() || !transport.isConnected())) {
+            close();
+        }
+        if (transport == null) {
+            Transport t = session.getTransport();
+            if (settings.getUsername() != null && !settings.getUsername().isBlank()) {
+                t.connect(settings.getUsername(), settings.getPassword());
+            } else {
+                t.connect();
+            }
+            transport = t;
+            connections++;
+        }
+        return transport;
+    }
+
+    /** @return connections opened so far (tests, metrics) */
+    public long connectionsOpened() {
+        lock.lock();
+        try {
+            return connections;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the open connection, if any; the next mail opens a new one. */
+    @PreDestroy
+    public void close() {
+        lock.lock();
+        try {
+            if (transport != null) {
+                try {
+                    transport.close();
+                } catch (MessagingException e) {
+                    // already broken: nothing to release
+                }
+                transport = null;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 }

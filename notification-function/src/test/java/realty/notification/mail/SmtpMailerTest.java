@@ -1,11 +1,17 @@
 package realty.notification.mail;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.MessagingException;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Properties;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SmtpMailerTest {
 
@@ -39,5 +45,80 @@ class SmtpMailerTest {
         Properties p = forPort(2525, MailSettings.Tls.NONE, null);
         assertNull(p.get("mail.smtp.starttls.enable"));
         assertNull(p.get("mail.smtp.ssl.enable"));
+    }
+
+    private static GreenMail relay(int port) {
+        GreenMail g = new GreenMail(port == 0 ? new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort()
+                : new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        g.start();
+        return g;
+    }
+
+    private static SmtpMailer mailer(int port, Duration idle) {
+        MailSettings s = new MailSettings();
+        s.setHost("127.0.0.1");
+        s.setPort(port);
+        s.setTls(MailSettings.Tls.NONE);
+        s.setConnectionIdle(idle);
+        return new SmtpMailer(s);
+    }
+
+    private static ComposedMail mail(int i) {
+        return new ComposedMail(UUID.randomUUID(), MailTemplate.WELCOME, MailLocale.EN, null, "user" + i + "@example.com",
+                "User " + i, "Welcome " + i, "Hello " + i);
+    }
+
+    @Test
+    void mailsShareOneConnection() throws Exception {
+        GreenMail g = relay(0);
+        SmtpMailer mailer = mailer(g.getSmtp().getPort(), Duration.ofSeconds(30));
+        try {
+            for (int i = 0; i < 5; i++) {
+                mailer.send(mail(i));
+            }
+            assertEquals(5, g.getReceivedMessages().length);
+            assertEquals(1, mailer.connectionsOpened(), "five mails, one SMTP connection (one per mail before issue 16)");
+        } finally {
+            mailer.close();
+            g.stop();
+        }
+    }
+
+    @Test
+    void aConnectionIdleTooLongIsNotReused() throws Exception {
+        GreenMail g = relay(0);
+        SmtpMailer mailer = mailer(g.getSmtp().getPort(), Duration.ZERO);
+        try {
+            mailer.send(mail(1));
+            mailer.send(mail(2));
+            assertEquals(2, g.getReceivedMessages().length);
+            assertEquals(2, mailer.connectionsOpened());
+        } finally {
+            mailer.close();
+            g.stop();
+        }
+    }
+
+    @Test
+    void aRelayThatWentAwayIsReconnectedAndAFailedSendIsNotRepeated() throws Exception {
+        GreenMail first = relay(0);
+        int port = first.getSmtp().getPort();
+        SmtpMailer mailer = mailer(port, Duration.ofSeconds(30));
+        try {
+            mailer.send(mail(1));
+            first.stop(); // the open connection dies with it
+            assertThrows(MessagingException.class, () -> mailer.send(mail(2)), "nobody listens");
+            GreenMail second = relay(port);
+            try {
+                mailer.send(mail(3));
+                assertEquals(1, second.getReceivedMessages().length, "only the mail sent after the relay came back");
+                assertEquals("Welcome 3", second.getReceivedMessages()[0].getSubject());
+                assertEquals(2, mailer.connectionsOpened());
+            } finally {
+                second.stop();
+            }
+        } finally {
+            mailer.close();
+        }
     }
 }
