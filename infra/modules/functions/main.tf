@@ -29,8 +29,8 @@ locals {
     AMQP_VHOST              = var.amqp_vhost
     BROKER_SECRET_ARN       = var.broker_secret_arn
 
-    # Secrets are read once per execution environment (and baked into the api's
-    # SnapStart snapshot); changing this forces fresh environments after a rotation.
+    # Secrets are read once per execution environment (and baked into the functions'
+    # SnapStart snapshots); changing this forces fresh environments after a rotation.
     REALTY_SECRETS_REVISION = var.secrets_revision
   }
 
@@ -80,7 +80,7 @@ locals {
       memory_mb            = lookup(var.memory_mb, "relay", 512)
       timeout_seconds      = lookup(var.timeout_seconds, "relay", 70)
       reserved_concurrency = lookup(var.reserved_concurrency, "relay", -1)
-      snap_start           = false
+      snap_start           = true
       environment          = local.api_env
       secret_arns          = local.api_secret_arns
     }
@@ -91,7 +91,7 @@ locals {
       memory_mb            = lookup(var.memory_mb, "deploy", 512)
       timeout_seconds      = lookup(var.timeout_seconds, "deploy", 300)
       reserved_concurrency = lookup(var.reserved_concurrency, "deploy", -1)
-      snap_start           = false
+      snap_start           = false # invoked once per version, right after it is published: a snapshot would never be restored
       environment          = local.deploy_env
       secret_arns          = [var.db_secret_arn, var.broker_secret_arn, var.jwt_secret_arn, var.invitation_secret_arn, var.platform_admin_secret_arn]
     }
@@ -102,7 +102,7 @@ locals {
       memory_mb            = lookup(var.memory_mb, "audit", 512)
       timeout_seconds      = lookup(var.timeout_seconds, "audit", 60)
       reserved_concurrency = lookup(var.reserved_concurrency, "audit", -1)
-      snap_start           = false
+      snap_start           = true
       environment          = local.common_env
       secret_arns          = local.base_secret_arns
     }
@@ -113,7 +113,7 @@ locals {
       memory_mb            = lookup(var.memory_mb, "commission", 512)
       timeout_seconds      = lookup(var.timeout_seconds, "commission", 120)
       reserved_concurrency = lookup(var.reserved_concurrency, "commission", -1)
-      snap_start           = false
+      snap_start           = true
       environment          = local.common_env
       secret_arns          = local.base_secret_arns
     }
@@ -124,7 +124,7 @@ locals {
       memory_mb            = lookup(var.memory_mb, "notification", 512)
       timeout_seconds      = lookup(var.timeout_seconds, "notification", 120)
       reserved_concurrency = lookup(var.reserved_concurrency, "notification", -1)
-      snap_start           = false
+      snap_start           = true
       environment          = local.notification_env
       secret_arns          = [var.db_secret_arn, var.broker_secret_arn, var.smtp_secret_arn, var.invitation_secret_arn]
     }
@@ -136,7 +136,7 @@ locals {
       memory_mb            = lookup(var.memory_mb, "housekeeping", 512)
       timeout_seconds      = lookup(var.timeout_seconds, "housekeeping", 120)
       reserved_concurrency = lookup(var.reserved_concurrency, "housekeeping", -1)
-      snap_start           = false
+      snap_start           = true
       # The archive bucket switches audit retention on (audit_archive.tf: the bucket and its grant).
       environment = merge(local.notification_env, { REALTY_AUDIT_ARCHIVE_BUCKET = var.audit_archive_bucket })
       secret_arns = [var.db_secret_arn, var.broker_secret_arn, var.smtp_secret_arn, var.invitation_secret_arn]
@@ -247,8 +247,13 @@ resource "aws_lambda_function" "this" {
     security_group_ids = var.security_group_ids
   }
 
-  # SnapStart snapshots the initialised JVM when a version is published; with it
-  # the api restores in well under a second instead of a full Micronaut start.
+  # SnapStart snapshots the initialised JVM when a version is published; every function but
+  # the deploy task restores from it instead of a full Micronaut start (docs/deploy.md,
+  # "SnapStart"). Java 11+ managed runtimes only; not with provisioned concurrency, EFS or
+  # ephemeral storage above 512 MB, none of which these functions use; it applies to published
+  # versions and to aliases of them, which is what the event source mappings, schedules and
+  # API Gateway invoke (live), never $LATEST
+  # (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html, "Supported features and limitations").
   dynamic "snap_start" {
     for_each = each.value.snap_start ? ["on"] : []
     content {

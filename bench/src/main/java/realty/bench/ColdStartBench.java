@@ -26,8 +26,9 @@ import java.util.jar.JarOutputStream;
  * P7 and P8: each function's deployment jar in a fresh JVM (Lambda-like flags for 512 MB), from
  * process start to the first event handled, then more events, then heap and RSS; plus the jar
  * sizes. Optionally again with an AppCDS archive made by a training run, to show that lever, which
- * the managed runtime cannot use (docs/deploy.md); in Lambda the api restores from a SnapStart
- * snapshot instead, primed by realty.api.SnapStartPriming, which this JVM-only bench does not model.
+ * the managed runtime cannot use (docs/deploy.md); in Lambda every function but the deploy task
+ * restores from a SnapStart snapshot instead, primed by realty.api.SnapStartPriming and
+ * realty.core.consumer.QueueFunctionPriming, which this JVM-only bench does not model.
  */
 final class ColdStartBench {
     /** What the Lambda java17 runtime uses, roughly, for a 512 MB function (heap ≈ 85 % of memory). */

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * JAVA_TOOL_OPTIONS: an archive only fits the JVM build that wrote it, Lambda unpacks the jar into a
  * directory CDS cannot archive from, and the runtime's own command line names its archive after
  * JAVA_TOOL_OPTIONS (docs/deploy.md, "Jar sizes and cold start"). Such a flag would only cost start-up
- * time, or stop the JVM with -Xshare:on. The api's cold-start lever is SnapStart with priming instead.
+ * time, or stop the JVM with -Xshare:on. The cold-start lever is SnapStart with priming instead (every function but the deploy task).
  */
 class ColdStartOptionsTest {
     private static final List<String> CDS_OPTIONS = List.of("-Xshare", "SharedArchiveFile", "ArchiveClassesAtExit",

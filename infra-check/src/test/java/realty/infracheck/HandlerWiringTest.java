@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,18 +80,60 @@ class HandlerWiringTest {
         }
     }
 
+    /**
+     * SnapStart for every function but the deploy task, which is invoked once right after its
+     * version is published and so would never restore from a snapshot.
+     */
     @Test
-    void theApiRestoresFromASnapStartSnapshotAndTheOthersDoNot() {
+    void everyFunctionButTheDeployTaskRestoresFromASnapStartSnapshot() {
         for (Terraform.Block block : Terraform.resources("aws_lambda_function")) {
             Map<String, Object> snapStart = Maps.map(block.body(), "dynamic", "snap_start");
             assertEquals("PublishedVersions", Maps.get(snapStart, "content", "apply_on"), block + ": snap_start");
             Maps.map(block.body().get("for_each")).forEach((key, entry) -> assertEquals(
-                    CodeContract.API.equals(Maps.map(entry).get("handler")), Maps.map(entry).get("snap_start"),
-                    block + " [" + key + "]: SnapStart belongs to the API function only"));
+                    !CodeContract.DEPLOY_TASK.equals(Maps.map(entry).get("handler")), Maps.map(entry).get("snap_start"),
+                    block + " [" + key + "]: SnapStart for every function but the deploy task"));
         }
         Sam.functions().forEach((id, properties) -> assertEquals(
-                CodeContract.API.equals(properties.get("Handler")) ? "PublishedVersions" : null,
+                CodeContract.DEPLOY_TASK.equals(properties.get("Handler")) ? null : "PublishedVersions",
                 Maps.get(properties, "SnapStart", "ApplyOn"), "template.yaml " + id + ": SnapStart"));
+        assertEquals("live", Maps.get(Sam.template(), "Globals", "Function", "AutoPublishAlias"),
+                "SAM: SnapStart applies to published versions, which AutoPublishAlias publishes and the MQ events then invoke");
+    }
+
+    /**
+     * SnapStart applies to published versions and aliases of them, never $LATEST: the Amazon MQ event
+     * source mappings must invoke the live alias, or every batch would start a JVM from scratch.
+     */
+    @Test
+    void theQueueEventSourcesInvokeTheLiveAliasOfAPublishedVersion() {
+        for (Terraform.Block block : Terraform.resources("aws_lambda_event_source_mapping")) {
+            assertTrue(String.valueOf(block.body().get("function_name")).startsWith("var.function_alias_arns"),
+                    block + ": the mapping must invoke the function's alias (var.function_alias_arns), not " + block.body().get("function_name"));
+        }
+        Path realty = Repository.infra().resolve("modules/realty/main.tf");
+        assertEquals("module.functions.alias_arns", Maps.get(Terraform.parse(realty), "module", "event_sources", "function_alias_arns"),
+                "modules/realty passes the functions' alias ARNs to the event sources");
+        assertTrue(Pattern.compile("output\\s+\"alias_arns\"\\s*\\{[^}]*aws_lambda_alias\\.live\\s*:\\s*k\\s*=>\\s*a\\.arn", Pattern.DOTALL)
+                        .matcher(read(Repository.infra().resolve("modules/functions/outputs.tf"))).find(),
+                "modules/functions: alias_arns are the ARNs of the live aliases");
+    }
+
+    /**
+     * A queue function restored from a snapshot should not pay for decoding its first batch: each
+     * queue function's module has a priming hook for its own Micronaut environment
+     * (realty.core.consumer.QueueFunctionPriming; its test in the module checks what it does).
+     */
+    @Test
+    void everyQueueFunctionPrimesItsSnapshot() throws Exception {
+        for (var queue : CodeContract.workQueues()) {
+            String handler = CodeContract.queueHandler(queue.function());
+            String priming = handler.replace("Function", "SnapStartPriming");
+            Class<?> type = Class.forName(priming, false, getClass().getClassLoader());
+            assertTrue(realty.core.consumer.QueueFunctionPriming.class.isAssignableFrom(type), priming + " extends QueueFunctionPriming");
+            io.micronaut.context.annotation.Requires requires = type.getAnnotation(io.micronaut.context.annotation.Requires.class);
+            assertTrue(requires != null && List.of(requires.env()).equals(List.of(queue.function())),
+                    priming + " must be active in the " + queue.function() + " environment only");
+        }
     }
 
     @Test

@@ -132,6 +132,12 @@ abstract class DeployedFunctionsTest {
         // Publishing a version runs the INIT of a SnapStart function and snapshots it, before the deploy
         // task is invoked (Terraform's aws_lambda_invocation, after every function's version exists).
         environments.put("api", CompletableFuture.completedFuture(start("api", API, UnaryOperator.identity(), UnaryOperator.identity())));
+        // The other SnapStart functions' versions too: their INIT and priming run on the unmigrated database.
+        for (Map.Entry<String, String> e : Map.of("relay", RELAY, "audit", AUDIT, "commission", COMMISSION, "notification", NOTIFICATION).entrySet()) {
+            if (source().function(e.getValue()).snapStart()) {
+                prestart(e.getKey());
+            }
+        }
         prestart("deploy");
     }
 
@@ -295,6 +301,7 @@ abstract class DeployedFunctionsTest {
         assertInitialised(broken);
         assertInitialised(relay);
         assertExactEnvironment(relay, "relay");
+        assertSnapshotTakenAndRestoredOnce(relay, RELAY);
         assumeTrue(userCreated != null, "no event from the API to relay");
         // The API published user.created at once; make it pending again, as if the API had died after its commit.
         assertEquals(1, cloud.execute("UPDATE outbox_events SET status = 'PENDING', published_at = NULL, "
@@ -324,6 +331,7 @@ abstract class DeployedFunctionsTest {
     void auditWritesOneAuditLogRowPerDeliveredEvent() throws Exception {
         ExecutionEnvironment audit = environment("audit");
         assertInitialised(audit);
+        assertQueueSnapshotPrimed(audit, AUDIT, "audit");
         assertExactEnvironment(audit, "audit");
         List<UUID> ids = deliver(audit, AUDIT);
         assertTrue(ids.contains(userCreated), "user.created reached audit_events");
@@ -339,6 +347,7 @@ abstract class DeployedFunctionsTest {
     void commissionSplitsTheBulkSalesIntoTransactions() throws Exception {
         ExecutionEnvironment commission = environment("commission");
         assertInitialised(commission);
+        assertQueueSnapshotPrimed(commission, COMMISSION, "commission");
         List<UUID> ids = deliver(commission, COMMISSION);
         assumeTrue(!soldProperties.isEmpty(), "no bulk sale was recorded");
         assertEquals(1, ids.size(), "one commission.split.requested for the bulk: " + ids);
@@ -354,6 +363,7 @@ abstract class DeployedFunctionsTest {
     void notificationMailsTheNewUserThroughTheSmtpRelayAndRecordsIt() throws Exception {
         ExecutionEnvironment notification = environment("notification");
         assertInitialised(notification);
+        assertQueueSnapshotPrimed(notification, NOTIFICATION, "notification");
         assertExactEnvironment(notification, "notification");
         List<UUID> ids = deliver(notification, NOTIFICATION);
         assertTrue(ids.contains(userCreated), "user.created reached notification_events");
@@ -398,6 +408,30 @@ abstract class DeployedFunctionsTest {
     }
 
     // --- helpers ---------------------------------------------------------------------------------------
+
+    /** A SnapStart function's INIT ended in the snapshot, and the environment was restored from it once. */
+    private void assertSnapshotTakenAndRestoredOnce(ExecutionEnvironment env, String handler) {
+        assertTrue(source().function(handler).snapStart(), handler + " is deployed with SnapStart");
+        InitResult init = env.awaitInit();
+        assertTrue(init.reports().stream().anyMatch(l -> l.contains("snapshot taken")),
+                "a SnapStart function's INIT ends at /restore/next: " + init.reports());
+        assertEquals(1, env.restoreRecords().size(), "restored once: " + env.restoreRecords());
+    }
+
+    /**
+     * The queue function's priming ran in the runtime's beforeCheckpoint hooks, before the deploy
+     * task migrated: every event type of its queue decoded and checked, nothing read from the schema.
+     */
+    private void assertQueueSnapshotPrimed(ExecutionEnvironment env, String handler, String function) throws Exception {
+        assertSnapshotTakenAndRestoredOnce(env, handler);
+        String log = Files.readString(env.logFile());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("SnapStart priming \\(" + function
+                + "\\): (\\d+) event types decoded \\((\\d+) envelopes, (\\d+) payloads checked\\), batch handler built").matcher(log);
+        assertTrue(m.find(), function + " primes its snapshot before the checkpoint: " + env.logTail(20));
+        assertTrue(Integer.parseInt(m.group(1)) > 0, m.group());
+        assertEquals(m.group(1), m.group(2), "every envelope decoded: " + m.group());
+        assertEquals(m.group(1), m.group(3), "every payload checked: " + m.group());
+    }
 
     /** Label → handler, and what differs from the deployment for the two error scenarios. */
     private ExecutionEnvironment start(String label, String handler, UnaryOperator<Map<String, String>> tokenChange,

@@ -16,6 +16,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TimeOrderedIdsTest {
 
+    /**
+     * Two SnapStart environments restored from one snapshot hold the same random state; the salt
+     * drawn after each restore is what keeps their ids apart. Each "environment" runs on its own
+     * thread (fresh per-thread counter), from identical generators, in the same millisecond.
+     */
+    @Test
+    void identicalRandomStateGivesDifferentIdsOnceTheSaltIsDrawnAgain() throws Exception {
+        long ms = 2_000_000L;
+        UUID first = onNewThread(() -> TimeOrderedIds.next(ms, new java.util.SplittableRandom(42)));
+        UUID sameSalt = onNewThread(() -> TimeOrderedIds.next(ms, new java.util.SplittableRandom(42)));
+        assertEquals(first, sameSalt, "same random state and salt: the same id (what a restore without reseeding would give)");
+
+        TimeOrderedIds.reseed();
+        UUID afterRestore = onNewThread(() -> TimeOrderedIds.next(ms, new java.util.SplittableRandom(42)));
+        assertTrue(!afterRestore.equals(first), "a new salt after the restore gives a different id: " + afterRestore);
+        assertEquals(ms, TimeOrderedIds.millis(afterRestore));
+        assertEquals(7, afterRestore.version());
+    }
+
+    private static UUID onNewThread(java.util.concurrent.Callable<UUID> work) throws Exception {
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            return one.submit(work).get();
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
     @Test
     void idsAreVersion7WithTheCurrentMillisecond() {
         long before = System.currentTimeMillis();
