@@ -157,8 +157,8 @@ class AuditArchiveS3Test {
             if (dir == null) {
                 throw new IllegalStateException("scripts/s3-standin.sh not found above " + java.nio.file.Path.of("").toAbsolutePath());
             }
-            // Not this JVM's stdin: surefire talks to the fork over it, and the node server the script
-            // leaves running set it non-blocking ("[SUREFIRE] std/in stream corrupted", a failed build).
+            // Not this JVM's stdin: surefire talks to the fork over it, and the script's `npm ci` makes it
+            // non-blocking while it runs ("[SUREFIRE] std/in stream corrupted", a failed build).
             ProcessBuilder pb = new ProcessBuilder("bash", "scripts/s3-standin.sh", "start").directory(dir.toFile()).inheritIO()
                     .redirectInput(ProcessBuilder.Redirect.PIPE);
             pb.environment().put("REALTY_S3_PORT", String.valueOf(PORT));
