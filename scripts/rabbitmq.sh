@@ -5,6 +5,10 @@
 #   scripts/rabbitmq.sh stop     stop our broker (idempotent)
 #   scripts/rabbitmq.sh status   exit 0 if a broker answers (ours, or another one accepting guest/guest), else 3
 #   scripts/rabbitmq.sh wait     wait (REALTY_RABBITMQ_START_TIMEOUT seconds) until a broker answers
+#   scripts/rabbitmq.sh clean    delete the virtual hosts test runs left behind (see TEST_VHOST below)
+#                                that have no connection; `start` does it when it starts our broker
+#                                afresh. Not while tests are setting up: a virtual host made but not yet
+#                                connected to looks the same as a leftover.
 #
 # Data, logs, pid file and Erlang cookie live under <repo>/.local/rabbitmq/ and belong to the
 # `rabbitmq` user. The broker listens on 127.0.0.1 only.
@@ -30,12 +34,18 @@ RMQ_USER=rabbitmq
 RMQ_BIN=/usr/lib/rabbitmq/bin
 AMQP_URI="amqp://guest:guest@127.0.0.1:${AMQP_PORT}"
 MGMT_URL="http://127.0.0.1:${MGMT_PORT}"
+# Virtual hosts that test and benchmark runs make and delete when they end, so that a killed run
+# leaves them behind (141 of them, 1,768 queues, once made the broker 3-4x slower): a name ending in
+# a random UUID (TestSystem "test-<uuid>", FunctionTestProperties "<name>-<uuid>", "... test/<uuid>"),
+# or starting with "t-", "test-", "bench-" (bench/Infra) or "runtime-check-"; plain characters only.
+TEST_VHOST='^[A-Za-z0-9._ /-]+$'
+TEST_VHOST_KIND='^(t-|test-|bench-|runtime-check-)|[-/][0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$'
 
 log() { printf 'rabbitmq.sh: %s\n' "$*"; }
 err() { printf 'rabbitmq.sh: %s\n' "$*" >&2; }
 
 usage() {
-  err "usage: $0 start|stop|status|wait"
+  err "usage: $0 start|stop|status|wait|clean"
   exit 2
 }
 
@@ -177,6 +187,57 @@ external_broker_ok() {
   port_open "$AMQP_PORT" && amqp_guest_ok "$AMQP_PORT"
 }
 
+# The values of one string field of a management API listing (?columns=<field>), one a line. A name
+# with an escaped character comes out cut short; TEST_VHOST then refuses it.
+json_field() {
+  { grep -o "\"$1\":\"[^\"]*\"" || true; } | sed -E "s/^\"$1\":\"(.*)\"$/\1/"
+}
+
+# Reads the management API's virtual hosts (JSON of /api/vhosts?columns=name) on stdin; $1: the JSON
+# of /api/connections?columns=vhost. Prints the test virtual hosts that no connection is open to.
+stale_test_vhosts() {
+  local connected
+  connected=$(json_field vhost <<<"$1" | sort -u)
+  json_field name | { grep -E "$TEST_VHOST" || true; } | { grep -E "$TEST_VHOST_KIND" || true; } \
+    | { grep -vxF -e "${connected:-/}" || true; }
+}
+
+urlencode() {
+  local s=$1 out='' c i
+  for ((i = 0; i < ${#s}; i++)); do
+    c=${s:i:1}
+    case "$c" in
+      [A-Za-z0-9._~-]) out+=$c ;;
+      *) out+=$(printf '%%%02X' "'$c") ;;
+    esac
+  done
+  printf '%s' "$out"
+}
+
+mgmt_get() {
+  curl -fsS -m 30 -u guest:guest "$MGMT_URL$1"
+}
+
+# Deletes the leftover test virtual hosts (and their queues) of the broker whose management API
+# answers at MGMT_URL.
+clean_vhosts() {
+  local vhosts connections stale name deleted=0 failed=0
+  vhosts=$(mgmt_get '/api/vhosts?columns=name') || { err "the management API at $MGMT_URL does not answer"; return 1; }
+  connections=$(mgmt_get '/api/connections?columns=vhost') || { err "the management API at $MGMT_URL does not answer"; return 1; }
+  stale=$(stale_test_vhosts "$connections" <<<"$vhosts")
+  while IFS= read -r name; do
+    [ -n "$name" ] || continue
+    if curl -fsS -m 120 -u guest:guest -X DELETE "$MGMT_URL/api/vhosts/$(urlencode "$name")" >/dev/null; then
+      deleted=$((deleted + 1))
+    else
+      err "could not delete virtual host $name"
+      failed=$((failed + 1))
+    fi
+  done <<<"$stale"
+  log "deleted $deleted leftover test virtual host(s)$([ "$failed" = 0 ] || echo ", $failed could not be deleted")"
+  [ "$failed" = 0 ]
+}
+
 print_endpoints() {
   log "AMQP URI:       $AMQP_URI"
   log "management URL: $MGMT_URL (guest/guest)"
@@ -265,6 +326,8 @@ cmd_start() {
   local started=$SECONDS
   if wait_for_our_node "$launcher"; then
     log "started in $((SECONDS - started))s (node $NODENAME, pid $(our_pid || echo '?'))"
+    # Nobody is connected to a broker that has just started: what test runs left is theirs no more.
+    clean_vhosts || log "warning: leftover test virtual hosts were not all deleted"
     print_endpoints
     return 0
   fi
@@ -348,12 +411,18 @@ cmd_wait() {
   return 1
 }
 
+# The selection alone, for its test (local-infra RabbitMqCleanSelectionTest): vhosts JSON on stdin, connections JSON as $2.
+if [ "${1:-}" = _stale-vhosts ] && [ $# -eq 2 ]; then
+  stale_test_vhosts "$2"
+  exit 0
+fi
 [ $# -eq 1 ] || usage
 case "$1" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   wait) cmd_wait ;;
+  clean) clean_vhosts ;;
   _server) resolve_base quiet && rmq rabbitmq-server ;;
   *) usage ;;
 esac

@@ -5,10 +5,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
+import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.data.connection.ConnectionDefinition;
 import io.micronaut.data.connection.ConnectionOperations;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
+import realty.api.web.UnreachableDatabase;
 import realty.core.config.FunctionContexts;
 import realty.core.observability.EventMetrics;
 
@@ -51,8 +53,10 @@ public class ApiFunction extends APIGatewayV2HTTPEventFunction {
      * (CallerResolver), the write's transaction and marking its events published all take it instead
      * of a connection each (Micronaut Data's transactions reuse a connection already bound, with the
      * default propagation). Without this a write took the pool three times, and under load requests
-     * queued on the pool between the steps. If no connection can be had, the request runs unbound and
-     * answers as it would have (503 from the first statement, after the pool's connection timeout).
+     * queued on the pool between the steps. If no connection can be had because the database is
+     * unreachable, the request runs unbound with that failure remembered ({@link UnreachableDatabase}):
+     * it answers 503 after one connection timeout, not a second one spent resolving the caller. Any
+     * other failure to bind leaves the request to run unbound as before.
      */
     private APIGatewayV2HTTPResponse onOneConnection(APIGatewayV2HTTPEvent input, Context context) {
         boolean[] bound = {false};
@@ -65,7 +69,12 @@ public class ApiFunction extends APIGatewayV2HTTPEventFunction {
             if (bound[0]) {
                 throw e;
             }
-            return super.handleRequest(input, context);
+            if (!UnreachableDatabase.isCause(e)) {
+                return super.handleRequest(input, context);
+            }
+            try (PropagatedContext.Scope ignored = PropagatedContext.getOrEmpty().plus(new UnreachableDatabase(e)).propagate()) {
+                return super.handleRequest(input, context);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
 import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
 import realty.api.web.ProblemException;
+import realty.api.web.UnreachableDatabase;
 import realty.core.security.Caller;
 
 import java.util.Optional;
@@ -30,6 +31,7 @@ public class CallerArgumentBinder implements TypedRequestArgumentBinder<Caller> 
         Authentication authentication = request.getUserPrincipal(Authentication.class)
                 .orElseThrow(() -> ProblemException.unauthorized("authentication required"));
         Caller caller = request.getAttribute("realty.caller", Caller.class).orElseGet(() -> {
+            UnreachableDatabase.failIfKnown(); // the request's connection already timed out: do not wait again
             Caller resolved = resolver.resolve(authentication);
             request.setAttribute("realty.caller", resolved);
             return resolved;

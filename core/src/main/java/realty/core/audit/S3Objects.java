@@ -1,12 +1,11 @@
 package realty.core.audit;
 
+import realty.core.aws.SignedRequests;
 import realty.core.config.AwsCredentials;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,10 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,8 +30,8 @@ import java.util.regex.Pattern;
 /**
  * The two S3 calls the project needs, PutObject and a presigned GetObject URL, without the SDK's s3
  * module (+4.1 MB per jar, docs/operations.md): requests are signed with the SDK's own SigV4 signer
- * ({@link AwsV4HttpSigner}, module http-auth-aws, which realty.core.config.AwsSecrets uses too) and
- * sent with the JDK's {@link HttpClient}.
+ * (module http-auth-aws, which realty.core.config.AwsSecrets uses too) and sent with the JDK's
+ * HttpClient ({@link SignedRequests}).
  *
  * <p>Signing follows S3's rules (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html):
  * the key is URI-encoded once (no double encoding, no path normalisation), and a PUT carries the
@@ -51,17 +46,12 @@ import java.util.regex.Pattern;
 public final class S3Objects {
     /** S3's limit for one PutObject (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html). */
     public static final long MAX_SINGLE_PUT_BYTES = 5L * 1024 * 1024 * 1024;
-    /** Headers the JDK client sets itself and refuses from the caller; they need not be signed. */
-    private static final Set<String> SET_BY_CLIENT = Set.of("host", "content-length", "expect", "connection");
     private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]{1,100})</Code>");
 
     private final URI endpoint;
     private final boolean pathStyle;
     private final String region;
-    private final AwsCredentials credentials;
-    private final Clock clock;
-    private final HttpClient http;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    private final SignedRequests aws;
 
     /**
      * @param endpoint null for AWS itself ({@code https://<bucket>.s3.<region>.amazonaws.com}, virtual-hosted
@@ -71,10 +61,7 @@ public final class S3Objects {
         this.endpoint = endpoint;
         this.pathStyle = endpoint != null;
         this.region = region;
-        this.credentials = credentials;
-        this.clock = clock;
-        // HTTP/1.1: S3 does not speak HTTP/2.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        this.aws = new SignedRequests("s3", region, credentials::resolve, clock, Duration.ofSeconds(5));
     }
 
     /** Where an object lives: the request's URI, with the key encoded once as S3 signs it. */
@@ -105,11 +92,10 @@ public final class S3Objects {
         SignedRequest signed = sign(r -> r.request(request.build())
                 .payload(ContentStreamProvider.fromInputStreamSupplier(() -> open(file)))
                 .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, true));
-        HttpRequest.Builder send = HttpRequest.newBuilder(signed.request().getUri()).timeout(Duration.ofMinutes(10))
+        HttpRequest send = SignedRequests.toJdk(signed.request()).timeout(Duration.ofMinutes(10))
                 .expectContinue(true) // S3 can refuse (auth, bucket) before the body is sent
-                .PUT(HttpRequest.BodyPublishers.ofFile(file));
-        copyHeaders(signed.request(), send);
-        HttpResponse<String> response = send(send.build(), bucket, key);
+                .PUT(HttpRequest.BodyPublishers.ofFile(file)).build();
+        HttpResponse<String> response = send(send, bucket, key);
         if (response.statusCode() != 200) {
             throw new IOException("PutObject s3://" + bucket + "/" + key + " answered " + response.statusCode() + " " + errorCode(response.body()));
         }
@@ -130,15 +116,11 @@ public final class S3Objects {
 
     /** Signs with S3's settings; package-private so the signing test can sign AWS's published examples. */
     SignedRequest sign(Consumer<SignRequest.Builder<AwsCredentialsIdentity>> more) {
-        AwsCredentialsIdentity identity = credentials.resolve();
-        return signer.sign(r -> {
-            more.accept(r.identity(identity));
-            r.putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "s3")
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                    // S3 signs the path as sent: encoded once, "." and ".." segments kept.
-                    .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
-                    .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false)
-                    .putProperty(HttpSigner.SIGNING_CLOCK, clock);
+        return aws.sign(r -> {
+            more.accept(r);
+            // S3 signs the path as sent: encoded once, "." and ".." segments kept.
+            r.putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, false)
+                    .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, false);
         });
     }
 
@@ -150,17 +132,9 @@ public final class S3Objects {
         }
     }
 
-    private static void copyHeaders(SdkHttpRequest signed, HttpRequest.Builder send) {
-        for (Map.Entry<String, List<String>> h : signed.headers().entrySet()) {
-            if (!SET_BY_CLIENT.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-                h.getValue().forEach(v -> send.header(h.getKey(), v));
-            }
-        }
-    }
-
     private HttpResponse<String> send(HttpRequest request, String bucket, String key) throws IOException {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return aws.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("PutObject s3://" + bucket + "/" + key + " interrupted", e);

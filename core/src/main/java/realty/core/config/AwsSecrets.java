@@ -1,25 +1,20 @@
 package realty.core.config;
 
 import io.micronaut.json.JsonMapper;
+import realty.core.aws.SignedRequests;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,9 +33,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * which Lambda sets; {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, else {@code AWS_ENDPOINT_URL}, for a
  * stand-in; https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
  *
- * <p>Why not the SDK's SecretsManagerClient: GetSecretValue is one AWS JSON 1.1 POST, signed here with
- * the SDK's own SigV4 signer ({@link AwsV4HttpSigner}, module http-auth-aws, which S3 archiving needs
- * anyway) and sent with the JDK's {@link HttpClient}; the client, with sdk-core, regions, auth, the JSON
+ * <p>Why not the SDK's SecretsManagerClient: GetSecretValue is one AWS JSON 1.1 POST, signed with the
+ * SDK's own SigV4 signer (module http-auth-aws, which S3 archiving needs anyway) and sent with the
+ * JDK's HttpClient ({@link SignedRequests}); the client, with sdk-core, regions, auth, the JSON
  * protocol and the URLConnection transport, made every Lambda jar 4.13 MB larger (api-function
  * 27,572,373 → 23,441,146 bytes without it, 4,131,227 saved; measured Nov 2026, docs/deploy.md),
  * and creating it cost INIT time.
@@ -60,25 +55,16 @@ final class AwsSecrets {
             // also the password-reset links' key (PasswordResetTokens), with its own HMAC prefix
             "INVITATION_SECRET_ARN", Map.of("key", "realty.invitations.secret"));
     private static final String JSON_11 = "application/x-amz-json-1.1";
-    /** Headers the JDK client sets itself and refuses from the caller. */
-    private static final Set<String> SET_BY_CLIENT = Set.of("host", "content-length", "expect", "connection");
     private static final int MAX_ATTEMPTS = 3;
     private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "TooManyRequestsException",
             "RequestLimitExceeded", "RequestThrottledException");
 
     private final URI endpoint;
-    private final String region;
-    private final AwsCredentials credentials;
-    private final Clock clock;
-    private final HttpClient http;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    private final SignedRequests aws;
 
     AwsSecrets(URI endpoint, String region, AwsCredentials credentials, Clock clock) {
         this.endpoint = endpoint;
-        this.region = region;
-        this.credentials = credentials;
-        this.clock = clock;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        this.aws = new SignedRequests("secretsmanager", region, credentials::resolve, clock, Duration.ofSeconds(2));
     }
 
     static Map<String, Object> fromEnvironment(Map<String, String> env) {
@@ -193,16 +179,11 @@ final class AwsSecrets {
         SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(requestUri())
                 .putHeader("Content-Type", JSON_11)
                 .putHeader("X-Amz-Target", "secretsmanager.GetSecretValue").build();
-        SignedRequest signed = sign(request, body);
-        HttpRequest.Builder send = HttpRequest.newBuilder(signed.request().getUri()).timeout(Duration.ofSeconds(5))
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        for (Map.Entry<String, List<String>> h : signed.request().headers().entrySet()) {
-            if (!SET_BY_CLIENT.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-                h.getValue().forEach(v -> send.header(h.getKey(), v));
-            }
-        }
+        SignedRequest signed = aws.sign(r -> r.request(request).payload(ContentStreamProvider.fromUtf8String(body)));
+        HttpRequest send = SignedRequests.toJdk(signed.request()).timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
         try {
-            return http.send(send.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return aws.send(send, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new IllegalStateException("secret " + arn + " could not be read: " + endpoint.getHost() + " unreachable ("
                     + e.getClass().getSimpleName() + ")", e);
@@ -210,15 +191,6 @@ final class AwsSecrets {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("secret " + arn + " could not be read: interrupted", e);
         }
-    }
-
-    /** SigV4 for Secrets Manager in the region (package-private for the signing test). */
-    SignedRequest sign(SdkHttpRequest request, String body) {
-        return signer.sign(r -> r.identity(credentials.resolve()).request(request)
-                .payload(ContentStreamProvider.fromUtf8String(body))
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "secretsmanager")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(HttpSigner.SIGNING_CLOCK, clock));
     }
 
     @SuppressWarnings("unchecked")

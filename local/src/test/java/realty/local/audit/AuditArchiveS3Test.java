@@ -1,7 +1,6 @@
 package realty.local.audit;
 
 import io.micronaut.context.ApplicationContext;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,7 +8,6 @@ import org.junit.jupiter.api.TestInstance;
 import realty.core.audit.AuditRetention;
 import realty.core.audit.S3Objects;
 import realty.core.config.AwsCredentials;
-import realty.localinfra.LocalPostgres;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 import java.io.BufferedReader;
@@ -20,16 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,68 +43,28 @@ class AuditArchiveS3Test {
     private static final AwsCredentials STAND_IN_KEYS = AwsCredentials.of(
             AwsCredentialsIdentity.create("S3RVER", "S3RVER"));
 
-    private final LocalPostgres postgres = LocalPostgres.shared();
-    private final String database = "archive_s3_" + UUID.randomUUID().toString().replace("-", "");
     private final String prefix = "audit-logs-" + UUID.randomUUID();
     private final UUID company = UUID.randomUUID();
-    private String url;
+    private AuditTestDatabase db;
     private ApplicationContext context;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     void start() throws Exception {
         StandIn.start();
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        }
-        url = postgres.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
-        Flyway.configure().dataSource(url, postgres.username(), postgres.password()).locations("classpath:db/migration").load().migrate();
+        db = AuditTestDatabase.create("archive_s3");
         context = context(STAND_IN_KEYS);
     }
 
     private ApplicationContext context(AwsCredentials keys) {
-        Map<String, Object> p = new HashMap<>(Map.of("datasources.default.url", url, "datasources.default.username", postgres.username(),
-                "datasources.default.password", postgres.password(), "realty.audit.archive-bucket", BUCKET,
-                "realty.audit.archive-endpoint", ENDPOINT, "realty.audit.archive-region", "us-east-1",
-                "realty.audit.archive-prefix", prefix, "realty.audit.retention-days", 180));
-        return ApplicationContext.builder().properties(p).singletons(keys).start();
+        return db.start(Map.of("realty.audit.archive-bucket", BUCKET, "realty.audit.archive-endpoint", ENDPOINT,
+                "realty.audit.archive-region", "us-east-1", "realty.audit.archive-prefix", prefix, "realty.audit.retention-days", 180), keys);
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (context != null) {
-            context.close();
-        }
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
-    }
-
-    private Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, postgres.username(), postgres.password());
-    }
-
-    private String fillMonth(int monthsAgo, int rows, String eventType) throws SQLException {
-        LocalDate month = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).minusMonths(monthsAgo);
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            ResultSet rs = s.executeQuery("SELECT audit_logs_ensure_partition(DATE '" + month + "')");
-            rs.next();
-            String partition = rs.getString(1);
-            s.execute("INSERT INTO audit_logs (id, company_id, event_id, event_type, actor_user_id, resource_type, resource_id, "
-                    + "occurred_at, data) SELECT gen_random_uuid(), '" + company + "', gen_random_uuid(), '" + eventType + "', "
-                    + "'actor-' || g, 'user', 'u' || g, TIMESTAMPTZ '" + month + " 00:00:00+00' + g * interval '1 minute', "
-                    + "jsonb_build_object('n', g) FROM generate_series(1, " + rows + ") g");
-            return partition;
-        }
-    }
-
-    private boolean exists(String table) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
-            rs.next();
-            return rs.getBoolean(1);
+        if (db != null) {
+            db.close();
         }
     }
 
@@ -131,14 +81,14 @@ class AuditArchiveS3Test {
 
     @Test
     void aMonthPastRetentionIsPutInTheBucketAndReadBackThroughAPresignedUrl() throws Exception {
-        String past = fillMonth(8, 300, "test.s3.past");
+        String past = db.fillMonth(company, 8, 300, "test.s3.past");
         AuditRetention.Pass pass = context.getBean(AuditRetention.class).runOnce();
         AuditRetention.Archived archived = pass.archived().stream().filter(a -> a.partition().equals(past)).findFirst().orElseThrow();
         assertEquals(300, archived.rows());
         String key = archived.location().substring(("s3://" + BUCKET + "/").length());
         assertTrue(archived.location().startsWith("s3://" + BUCKET + "/" + prefix + "/") && key.endsWith(past + ".ndjson.gz"),
                 archived.location());
-        assertFalse(exists(past), "dropped once stored");
+        assertFalse(db.exists(past), "dropped once stored");
 
         URI presigned = context.getBean(S3Objects.class).presignGet(BUCKET, key, Duration.ofMinutes(5));
         HttpResponse<byte[]> got = get(presigned);
@@ -156,16 +106,16 @@ class AuditArchiveS3Test {
 
     @Test
     void aPutRefusedByS3LeavesTheMonthForTheNextPass() throws Exception {
-        String past = fillMonth(9, 50, "test.s3.refused");
+        String past = db.fillMonth(company, 9, 50, "test.s3.refused");
         try (ApplicationContext wrongKey = context(AwsCredentials.of(AwsCredentialsIdentity.create("S3RVER", "not-the-secret")))) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> wrongKey.getBean(AuditRetention.class).runOnce());
             assertTrue(e.getMessage().contains("403 SignatureDoesNotMatch"), e.getMessage());
         }
-        assertTrue(exists(past), "not dropped: the archive was not stored");
+        assertTrue(db.exists(past), "not dropped: the archive was not stored");
 
         AuditRetention.Pass pass = context.getBean(AuditRetention.class).runOnce();
         assertEquals(50, pass.archived().stream().filter(a -> a.partition().equals(past)).findFirst().orElseThrow().rows());
-        assertFalse(exists(past));
+        assertFalse(db.exists(past));
     }
 
     @Test
@@ -204,14 +154,21 @@ class AuditArchiveS3Test {
             if (started) {
                 return;
             }
-            Process p = script(PORT, "start").inheritIO().start();
+            // Not this JVM's stdin: surefire talks to the fork over it, and the script's `npm ci` makes it
+            // non-blocking while it runs ("[SUREFIRE] std/in stream corrupted", a failed build).
+            Process p = script(PORT, "start").redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            p.getOutputStream().close();
             if (!p.waitFor(240, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("scripts/s3-standin.sh start failed");
             }
             started = true;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    script(PORT, "stop").inheritIO().start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                    Process stop = script(PORT, "stop").redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    stop.getOutputStream().close();
+                    stop.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
                 } catch (Exception e) {
                     System.err.println("could not stop the S3 stand-in on port " + PORT + ": " + e);
                 }

@@ -1,13 +1,11 @@
 package realty.local.audit;
 
 import io.micronaut.context.ApplicationContext;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import realty.core.audit.AuditRetention;
-import realty.localinfra.LocalPostgres;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -15,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -43,64 +40,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditRetentionTest {
-    private final LocalPostgres postgres = LocalPostgres.shared();
-    private final String database = "retention_" + UUID.randomUUID().toString().replace("-", "");
     private final UUID company = UUID.randomUUID();
-    private String url;
+    private AuditTestDatabase db;
     private Path archive;
     private ApplicationContext context;
     private AuditRetention retention;
 
     @BeforeAll
     void start() throws Exception {
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        }
-        url = postgres.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
-        Flyway.configure().dataSource(url, postgres.username(), postgres.password()).locations("classpath:db/migration").load().migrate();
+        db = AuditTestDatabase.create("retention");
         archive = Files.createTempDirectory("audit-archive");
-        context = ApplicationContext.run(Map.of("datasources.default.url", url, "datasources.default.username", postgres.username(),
-                "datasources.default.password", postgres.password(), "realty.audit.archive-folder", archive.toString(),
-                "realty.audit.retention-days", 180));
+        context = db.start(Map.of("realty.audit.archive-folder", archive.toString(), "realty.audit.retention-days", 180));
         retention = context.getBean(AuditRetention.class);
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (context != null) {
-            context.close();
-        }
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
-             Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
-    }
-
-    private Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, postgres.username(), postgres.password());
-    }
-
-    /** {@code rows} audit rows in the month {@code monthsAgo} before this one, each with a known event type. */
-    private String fillMonth(int monthsAgo, int rows, String eventType) throws SQLException {
-        LocalDate month = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).minusMonths(monthsAgo);
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            ResultSet rs = s.executeQuery("SELECT audit_logs_ensure_partition(DATE '" + month + "')");
-            rs.next();
-            String partition = rs.getString(1);
-            s.execute("INSERT INTO audit_logs (id, company_id, event_id, event_type, actor_user_id, resource_type, resource_id, "
-                    + "occurred_at, data) SELECT gen_random_uuid(), '" + company + "', gen_random_uuid(), '" + eventType + "', "
-                    + "'actor-' || g, 'user', 'u' || g, TIMESTAMPTZ '" + month + " 00:00:00+00' + g * interval '1 minute', "
-                    + "jsonb_build_object('n', g) FROM generate_series(1, " + rows + ") g");
-            return partition;
-        }
-    }
-
-    private boolean exists(String table) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
-            rs.next();
-            return rs.getBoolean(1);
+        if (db != null) {
+            db.close();
         }
     }
 
@@ -122,12 +79,12 @@ class AuditRetentionTest {
 
     @Test
     void aMonthPastRetentionIsArchivedAndDroppedWhileUpdatesStayRefused() throws Exception {
-        String past = fillMonth(8, 500, "test.past");
-        fillMonth(0, 20, "test.current");
+        String past = db.fillMonth(company, 8, 500, "test.past");
+        db.fillMonth(company, 0, 20, "test.current");
         AtomicBoolean passDone = new AtomicBoolean();
         AtomicInteger refusedUpdates = new AtomicInteger();
         CompletableFuture<Void> updates = CompletableFuture.runAsync(() -> {
-            try (Connection c = connect()) {
+            try (Connection c = db.connect()) {
                 do {
                     assertRefused(c, "UPDATE audit_logs SET event_type = 'tampered'");
                     refusedUpdates.incrementAndGet();
@@ -148,7 +105,7 @@ class AuditRetentionTest {
         assertTrue(pass.ran());
         AuditRetention.Archived archived = pass.archived().stream().filter(a -> a.partition().equals(past)).findFirst().orElseThrow();
         assertEquals(500, archived.rows());
-        assertFalse(exists(past), "the past month's partition is dropped");
+        assertFalse(db.exists(past), "the past month's partition is dropped");
         List<String> lines = lines(Path.of(archived.location()));
         assertEquals(500, lines.size());
         assertTrue(archived.location().startsWith(archive.toString()) && archived.location().endsWith(past + ".ndjson.gz"),
@@ -161,7 +118,7 @@ class AuditRetentionTest {
         assertEquals(Map.of("n", 1), first.get("data"));
         assertTrue(lines.get(499).contains("\"actorUserId\":\"actor-500\""), "time order: the last line is the latest row");
 
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
             ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE event_type = 'test.past'), "
                     + "count(*) FILTER (WHERE event_type = 'test.current') FROM audit_logs");
             rs.next();
@@ -176,7 +133,7 @@ class AuditRetentionTest {
             assertRefused(c, "TRUNCATE " + current);
         }
         LocalDate ahead = LocalDate.now(ZoneOffset.UTC).plusMonths(3);
-        assertTrue(exists("audit_logs_p" + ahead.getYear() + String.format("%02d", ahead.getMonthValue())), "partitions are made ahead");
+        assertTrue(db.exists("audit_logs_p" + ahead.getYear() + String.format("%02d", ahead.getMonthValue())), "partitions are made ahead");
 
         AuditRetention.Pass again = retention.runOnce();
         assertTrue(again.ran());
@@ -185,7 +142,7 @@ class AuditRetentionTest {
 
     @Test
     void twoPassesAtOnceMoveEachMonthOutOnce() throws Exception {
-        String past = fillMonth(10, 300, "test.twice");
+        String past = db.fillMonth(company, 10, 300, "test.twice");
         CountDownLatch go = new CountDownLatch(1);
         CompletableFuture<AuditRetention.Pass> a = CompletableFuture.supplyAsync(() -> await(go));
         CompletableFuture<AuditRetention.Pass> b = CompletableFuture.supplyAsync(() -> await(go));
@@ -193,7 +150,7 @@ class AuditRetentionTest {
         List<AuditRetention.Archived> moved = new java.util.ArrayList<>(a.get().archived());
         moved.addAll(b.get().archived());
         assertEquals(1, moved.stream().filter(m -> m.partition().equals(past)).count(), "moved out exactly once: " + moved);
-        assertFalse(exists(past));
+        assertFalse(db.exists(past));
         assertEquals(300, lines(Path.of(moved.stream().filter(m -> m.partition().equals(past)).findFirst().orElseThrow().location())).size());
         try (var files = Files.walk(archive)) {
             assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".partial")).toList(), "no half-written archive left");
@@ -202,14 +159,14 @@ class AuditRetentionTest {
 
     @Test
     void aMonthLeftDetachedByAnInterruptedPassIsArchivedAndDroppedByTheNext() throws Exception {
-        String past = fillMonth(12, 40, "test.interrupted");
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        String past = db.fillMonth(company, 12, 40, "test.interrupted");
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE audit_logs DETACH PARTITION " + past); // a pass that died right after its detach
         }
         AuditRetention.Pass pass = retention.runOnce();
         AuditRetention.Archived archived = pass.archived().stream().filter(m -> m.partition().equals(past)).findFirst().orElseThrow();
         assertEquals(40, archived.rows());
-        assertFalse(exists(past));
+        assertFalse(db.exists(past));
     }
 
     private AuditRetention.Pass await(CountDownLatch go) {

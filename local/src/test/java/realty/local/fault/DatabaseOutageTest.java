@@ -24,6 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatabaseOutageTest {
+    private static final long CONNECTION_TIMEOUT_MS = 1500;
+    /** Hikari validates a pooled connection on loan only if it was last used longer ago than this. */
+    private static final long HIKARI_ALIVE_BYPASS_MS = 500;
     private TestSystem t;
     private FaultyLink link;
     private LocalSystem api;
@@ -42,7 +45,7 @@ class DatabaseOutageTest {
         URI db = URI.create(t.postgres.jdbcUrl().substring("jdbc:".length()));
         link = new FaultyLink(db.getHost(), db.getPort());
         String proxied = t.postgres.jdbcUrl().replace(db.getHost() + ":" + db.getPort(), "127.0.0.1:" + link.port());
-        api = t.startWithDatabase(proxied, Map.of("datasources.default.connection-timeout", 1500));
+        api = t.startWithDatabase(proxied, Map.of("datasources.default.connection-timeout", CONNECTION_TIMEOUT_MS));
     }
 
     @AfterAll
@@ -86,6 +89,37 @@ class DatabaseOutageTest {
         }
         assertEquals(0, t.count("SELECT count(*) FROM properties WHERE reference_code = 'DOWN-1'"));
 
+        int status = TestSystem.eventually(Duration.ofSeconds(20), () -> {
+            int s = send("GET", "/api/v1/properties?companyId=" + company, null).statusCode();
+            return s == 200 ? s : null;
+        });
+        assertEquals(200, status);
+    }
+
+    /**
+     * The request's own connection could not be had: it answers 503 then, instead of running unbound
+     * and waiting out the pool's connection timeout a second time to resolve the caller.
+     */
+    @Test
+    void anAuthenticatedRequestWaitsOutOneConnectionTimeoutNotTwo() throws Exception {
+        awaitRecovery();
+        link.cut();
+        try {
+            // Until the pool has found its connections dead it hands them out at once and the first
+            // statement fails; once it has, it waits for a new one until the connection timeout.
+            assertUnavailable(send("GET", "/api/v1/properties?companyId=" + company, null));
+            Thread.sleep(HIKARI_ALIVE_BYPASS_MS + 100);
+            long started = System.nanoTime();
+            assertUnavailable(send("GET", "/api/v1/properties?companyId=" + company, null));
+            long elapsedMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            assertTrue(elapsedMs < 2 * CONNECTION_TIMEOUT_MS, "503 after " + elapsedMs + " ms: waited for the pool more than once");
+        } finally {
+            link.restore();
+        }
+        awaitRecovery();
+    }
+
+    private void awaitRecovery() throws Exception {
         int status = TestSystem.eventually(Duration.ofSeconds(20), () -> {
             int s = send("GET", "/api/v1/properties?companyId=" + company, null).statusCode();
             return s == 200 ? s : null;

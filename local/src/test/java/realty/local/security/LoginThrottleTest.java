@@ -31,8 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LoginThrottleTest {
     private static final long WINDOW_SECONDS = 15;
     private OwnDatabaseSystem t;
-    private String admin;
-    private String company;
 
     @BeforeAll
     void start() throws Exception {
@@ -40,19 +38,12 @@ class LoginThrottleTest {
                 "realty.security.login-throttle.account-limit", 5,
                 "realty.security.login-throttle.source-limit", 20,
                 "realty.security.login-throttle.window", WINDOW_SECONDS + "s"));
-        admin = t.adminToken();
-        company = t.createCompany(admin, "Throttle Agency");
+        t.openAgency("Throttle Agency");
     }
 
     @AfterAll
     void stop() {
         t.close();
-    }
-
-    private String user(String prefix) throws Exception {
-        String email = TestSystem.email(prefix);
-        t.expect(201, t.createUser(admin, email, List.of("agent"), List.of(company)));
-        return email;
     }
 
     private String idOf(String email) throws Exception {
@@ -71,7 +62,7 @@ class LoginThrottleTest {
 
     @Test
     void theSixthAttemptOfAnAccountAnswers429WithRetryAfterEvenWithTheRightPasswordAndTheFailuresAreAudited() throws Exception {
-        String email = user("locked");
+        String email = t.agent("locked");
         String source = "198.51.100.1";
         for (int i = 1; i <= 5; i++) {
             OwnDatabaseSystem.Answer r = t.login(source, email, "wrong-guess-" + i);
@@ -105,7 +96,7 @@ class LoginThrottleTest {
 
     @Test
     void anUnknownAccountIsThrottledAndAnsweredLikeAKnownOneWithoutKeepingTheTypedEmail() throws Exception {
-        String known = user("known");
+        String known = t.agent("known");
         String unknown = TestSystem.email("nobody");
         for (int i = 1; i <= 5; i++) {
             OwnDatabaseSystem.Answer k = t.login("198.51.100.2", known, "known-guess-" + i);
@@ -131,7 +122,7 @@ class LoginThrottleTest {
     @Test
     void twentyFailuresFromOneAddressLockThatAddressForEveryAccountButNotTheAccountsElsewhere() throws Exception {
         String source = "198.51.100.4";
-        String victim = user("victim");
+        String victim = t.agent("victim");
         for (int i = 1; i <= 20; i++) {
             // one guess per account: the account limit never applies, only the address's
             assertEquals(401, t.login(source, TestSystem.email("spray" + i), "spray-guess").status(), "failure " + i);
@@ -150,7 +141,7 @@ class LoginThrottleTest {
     @Test
     void loggingInToOnesOwnAccountBetweenGuessesDoesNotResetTheAddressCount() throws Exception {
         String source = "198.51.100.6";
-        String own = user("attacker");
+        String own = t.agent("attacker");
         for (int i = 1; i <= 20; i++) {
             assertEquals(200, t.login(source, own, TestSystem.PASSWORD).status(), "own login " + i);
             assertEquals(401, t.login(source, TestSystem.email("target" + i), "guess").status(), "guess " + i);
@@ -162,7 +153,7 @@ class LoginThrottleTest {
 
     @Test
     void theLockoutEndsWhenTheWindowPasses() throws Exception {
-        String email = user("patient");
+        String email = t.agent("patient");
         String source = "198.51.100.7";
         for (int i = 1; i <= 5; i++) {
             assertEquals(401, t.login(source, email, "wrong").status());
@@ -180,7 +171,7 @@ class LoginThrottleTest {
 
     @Test
     void twentyConcurrentWrongAttemptsGetNoMorePasswordChecksThanTheLimit() throws Exception {
-        String email = user("stormed");
+        String email = t.agent("stormed");
         ExecutorService pool = Executors.newFixedThreadPool(20);
         CountDownLatch go = new CountDownLatch(1);
         try {

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +24,8 @@ class OwnDatabaseSystem extends TestSystem {
     static final String FORGED = "203.0.113.250";
     private final String database;
     private final String url;
+    private String admin;
+    private String agency;
 
     OwnDatabaseSystem(String database, Map<String, Object> properties) throws Exception {
         super(create(database), -1, Map.of(), properties, true);
@@ -40,6 +43,19 @@ class OwnDatabaseSystem extends TestSystem {
             s.execute("CREATE DATABASE " + database);
         }
         return urlOf(database);
+    }
+
+    /** Logs the platform admin in and makes the company whose agents {@link #agent} creates. */
+    void openAgency(String name) throws Exception {
+        admin = adminToken();
+        agency = createCompany(admin, name);
+    }
+
+    /** A new agent of the agency ({@link #openAgency} first); returns its e-mail, its password is {@link #PASSWORD}. */
+    String agent(String prefix) throws Exception {
+        String email = TestSystem.email(prefix);
+        expect(201, createUser(admin, email, List.of("agent"), List.of(agency)));
+        return email;
     }
 
     static String name(String prefix) {

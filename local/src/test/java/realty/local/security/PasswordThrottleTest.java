@@ -25,8 +25,6 @@ class PasswordThrottleTest {
     private static final long WINDOW_SECONDS = 10;
     private static final String RESET = "/api/v1/auth/password-reset";
     private OwnDatabaseSystem t;
-    private String admin;
-    private String company;
 
     @BeforeAll
     void start() throws Exception {
@@ -35,19 +33,12 @@ class PasswordThrottleTest {
                 "realty.security.password-throttle.reset-source-limit", 20,
                 "realty.security.password-throttle.change-limit", 5,
                 "realty.security.password-throttle.window", WINDOW_SECONDS + "s"));
-        admin = t.adminToken();
-        company = t.createCompany(admin, "Password Throttle Agency");
+        t.openAgency("Password Throttle Agency");
     }
 
     @AfterAll
     void stop() {
         t.close();
-    }
-
-    private String user(String prefix) throws Exception {
-        String email = TestSystem.email(prefix);
-        t.expect(201, t.createUser(admin, email, List.of("agent"), List.of(company)));
-        return email;
     }
 
     private long resetRows() throws Exception {
@@ -70,7 +61,7 @@ class PasswordThrottleTest {
 
     @Test
     void theSixthResetRequestForAnEmailAnswers429AlikeForKnownAndUnknownEmailsAndIsAudited() throws Exception {
-        String known = user("reset-known");
+        String known = t.agent("reset-known");
         String unknown = TestSystem.email("reset-nobody");
         String knownSource = "198.51.100.21";
         String unknownSource = "198.51.100.22";
@@ -115,7 +106,7 @@ class PasswordThrottleTest {
             // one request per e-mail: only the address's limit applies
             assertEquals(202, t.post(source, RESET, null, Map.of("email", TestSystem.email("spray" + i))).status(), "request " + i);
         }
-        String victim = user("reset-victim");
+        String victim = t.agent("reset-victim");
 
         OwnDatabaseSystem.Answer refused = t.post(source, RESET, null, Map.of("email", victim));
 
@@ -128,7 +119,7 @@ class PasswordThrottleTest {
 
     @Test
     void afterFiveWrongCurrentPasswordsAChangeAnswers429UntilTheWindowEndsTheRightPasswordIncluded() throws Exception {
-        String email = user("change");
+        String email = t.agent("change");
         String token = t.login(email, TestSystem.PASSWORD);
         String source = "198.51.100.25";
         String path = "/api/v1/me/password";
@@ -158,7 +149,7 @@ class PasswordThrottleTest {
 
     @Test
     void aRightCurrentPasswordClearsTheWrongOnesBeforeTheLimit() throws Exception {
-        String email = user("change-clear");
+        String email = t.agent("change-clear");
         String token = t.login(email, TestSystem.PASSWORD);
         String source = "198.51.100.27";
         String path = "/api/v1/me/password";
