@@ -31,12 +31,14 @@ public interface SaleCommissionRepository extends GenericRepository<SaleCommissi
 
     /** Completed sales still pending their split, locked so a concurrent cancel waits or wins. */
     @Scoped
-    // Joined on the primary key: with "s.id = ANY(:saleIds)" beside the scope the planner may read all of the
-    // company's completed sales to find the batch's (local: HotPathPlansTest).
-    @Query("SELECT s.id AS sale_id, s.company_id, s.sale_price AS price, s.sale_date, s.agent_id, s.prospector_id"
-            + " FROM unnest(CAST(:saleIds AS uuid[])) AS x(id) JOIN sales s ON s.id = x.id"
-            + " WHERE s.status = 'completed' AND s.commission_status = 'pending' AND " + SCOPE
-            + " ORDER BY s.id FOR UPDATE OF s")
+    // One primary-key look-up per sale, in id order: the lock sits in the per-sale subquery, which keeps it a
+    // nested loop over the sorted ids (so two batches lock in the same order and cannot deadlock). A join with
+    // the scope beside it let the planner hash-join the batch with all of the company's completed sales
+    // (local: HotPathPlansTest).
+    @Query("SELECT s.* FROM (SELECT DISTINCT u.id FROM unnest(CAST(:saleIds AS uuid[])) AS u(id) ORDER BY u.id) x"
+            + " CROSS JOIN LATERAL (SELECT s.id AS sale_id, s.company_id, s.sale_price AS price, s.sale_date, s.agent_id, s.prospector_id"
+            + " FROM sales s WHERE s.id = x.id AND s.status = 'completed' AND s.commission_status = 'pending' AND " + SCOPE
+            + " FOR UPDATE) s ORDER BY x.id")
     List<SaleToSplit> lockPending(RowScope scope, Array saleIds);
 
     @Scoped

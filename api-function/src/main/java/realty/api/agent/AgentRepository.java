@@ -25,9 +25,17 @@ public interface AgentRepository extends GenericRepository<Agent, UUID> {
     @Query(COLUMNS + "WHERE a.id = :id AND " + SCOPE)
     Optional<AgentView> find(RowScope scope, UUID id);
 
+    /**
+     * A page in id order after {@code :after}: each company's page from agents_company (a LATERAL per
+     * company, as in GET /sales) merged, or the primary key walked for the platform admin without a
+     * company. Each branch runs only for its kind of scope (local: HotPathPlansTest).
+     */
     @Scoped
-    @Query(COLUMNS + "WHERE " + SCOPE + " AND a.id > :after AND (CAST(:companyId AS uuid) IS NULL OR a.company_id = CAST(:companyId AS uuid)) "
-            + "ORDER BY a.id LIMIT :limit")
+    @Query("SELECT x.* FROM ((" + COLUMNS + "WHERE :allCompanies AND CAST(:companyId AS uuid) IS NULL AND a.id > :after"
+            + " ORDER BY a.id LIMIT :limit) UNION ALL (SELECT y.* FROM companies c CROSS JOIN LATERAL (" + COLUMNS
+            + "WHERE a.company_id = c.id AND a.id > :after ORDER BY a.id LIMIT :limit) y"
+            + " WHERE (:allCompanies OR c.id = ANY(CAST(:companies AS uuid[]))) AND (NOT :allCompanies OR CAST(:companyId AS uuid) IS NOT NULL)"
+            + " AND (CAST(:companyId AS uuid) IS NULL OR c.id = CAST(:companyId AS uuid)))) x ORDER BY x.id LIMIT :limit")
     List<AgentView> list(RowScope scope, UUID after, @Nullable UUID companyId, int limit);
 
     @Scoped

@@ -37,10 +37,20 @@ public interface CommissionRuleRepository extends GenericRepository<CommissionRu
     @Query(COLUMNS + "WHERE " + SCOPE + " AND r.id = :id" + OWN)
     Optional<RuleView> find(RowScope scope, UUID id);
 
-    @Scoped
-    @Query(COLUMNS + "WHERE " + SCOPE + " AND r.id > :after" + OWN
+    String PAGE_FILTERS = " AND r.id > :after" + OWN
             + " AND (CAST(:agentId AS uuid) IS NULL OR r.agent_id = CAST(:agentId AS uuid))"
-            + " AND (CAST(:active AS boolean) IS NULL OR r.active = CAST(:active AS boolean)) ORDER BY r.id LIMIT :limit")
+            + " AND (CAST(:active AS boolean) IS NULL OR r.active = CAST(:active AS boolean))";
+
+    /**
+     * A page in id order after {@code :after}: each company's page from commission_rules_company (a
+     * LATERAL per company, as in GET /sales) merged, or the primary key walked for the platform admin.
+     * Each branch runs only for its kind of scope (local: HotPathPlansTest).
+     */
+    @Scoped
+    @Query("SELECT x.* FROM ((" + COLUMNS + "WHERE :allCompanies" + PAGE_FILTERS + " ORDER BY r.id LIMIT :limit)"
+            + " UNION ALL (SELECT y.* FROM companies c CROSS JOIN LATERAL (" + COLUMNS + "WHERE r.company_id = c.id" + PAGE_FILTERS
+            + " ORDER BY r.id LIMIT :limit) y WHERE NOT :allCompanies AND (:allCompanies OR c.id = ANY(CAST(:companies AS uuid[])))))"
+            + " x ORDER BY x.id LIMIT :limit")
     List<RuleView> list(RowScope scope, UUID after, @Nullable UUID agentId, @Nullable Boolean active, int limit);
 
     /** The agent's company, if the agent is in scope. */

@@ -51,11 +51,21 @@ public interface CommissionTransactionRepository extends GenericRepository<Commi
     @Query(COLUMNS + "WHERE " + SCOPE + " AND t.id = :id" + OWN + " FOR UPDATE")
     Optional<Row> lock(RowScope scope, UUID id);
 
-    @Scoped
-    @Query(COLUMNS + "WHERE " + SCOPE + " AND t.id > :after" + OWN
+    String PAGE_FILTERS = " AND t.id > :after" + OWN
             + " AND (CAST(:saleId AS uuid) IS NULL OR t.sale_id = CAST(:saleId AS uuid))"
             + " AND (CAST(:agentId AS uuid) IS NULL OR t.agent_id = CAST(:agentId AS uuid))"
-            + " AND (CAST(:status AS text) IS NULL OR t.payment_status = CAST(:status AS text)) ORDER BY t.id LIMIT :limit")
+            + " AND (CAST(:status AS text) IS NULL OR t.payment_status = CAST(:status AS text))";
+
+    /**
+     * A page in id order after {@code :after}: each company's page from commission_transactions_company
+     * (a LATERAL per company, as in GET /sales) merged, or the primary key walked for the platform
+     * admin. Each branch runs only for its kind of scope (local: HotPathPlansTest).
+     */
+    @Scoped
+    @Query("SELECT x.* FROM ((" + COLUMNS + "WHERE :allCompanies" + PAGE_FILTERS + " ORDER BY t.id LIMIT :limit)"
+            + " UNION ALL (SELECT y.* FROM companies c CROSS JOIN LATERAL (" + COLUMNS + "WHERE t.company_id = c.id" + PAGE_FILTERS
+            + " ORDER BY t.id LIMIT :limit) y WHERE NOT :allCompanies AND (:allCompanies OR c.id = ANY(CAST(:companies AS uuid[])))))"
+            + " x ORDER BY x.id LIMIT :limit")
     List<Row> list(RowScope scope, UUID after, @Nullable UUID saleId, @Nullable UUID agentId, @Nullable String status, int limit);
 
     @Scoped

@@ -73,9 +73,21 @@ public interface PropertyRepository extends GenericRepository<PropertyRepository
     @Query(COLUMNS + "WHERE p.id = :id AND " + SCOPE + OWN)
     Optional<Row> find(RowScope scope, UUID id);
 
+    String PAGE_FILTERS = OWN + " AND p.id > :after AND (CAST(:status AS text) IS NULL OR p.status = CAST(:status AS text))";
+
+    /**
+     * A page in id order after {@code :after}. A caller of some companies (or of one, with
+     * {@code companyId}) reads each company's page from properties_company, a LATERAL per company as
+     * in GET /sales, and the pages are merged: a bounded index range per company whatever the
+     * statistics. The platform admin without a company walks the primary key. Each branch runs only
+     * for its kind of scope (local: HotPathPlansTest).
+     */
     @Scoped
-    @Query(COLUMNS + "WHERE " + SCOPE + OWN + " AND p.id > :after AND (CAST(:companyId AS uuid) IS NULL OR p.company_id = CAST(:companyId AS uuid))"
-            + " AND (CAST(:status AS text) IS NULL OR p.status = CAST(:status AS text)) ORDER BY p.id LIMIT :limit")
+    @Query("SELECT x.* FROM ((" + COLUMNS + "WHERE :allCompanies AND CAST(:companyId AS uuid) IS NULL" + PAGE_FILTERS
+            + " ORDER BY p.id LIMIT :limit) UNION ALL (SELECT y.* FROM companies c CROSS JOIN LATERAL (" + COLUMNS
+            + "WHERE p.company_id = c.id" + PAGE_FILTERS + " ORDER BY p.id LIMIT :limit) y"
+            + " WHERE (:allCompanies OR c.id = ANY(CAST(:companies AS uuid[]))) AND (NOT :allCompanies OR CAST(:companyId AS uuid) IS NOT NULL)"
+            + " AND (CAST(:companyId AS uuid) IS NULL OR c.id = CAST(:companyId AS uuid)))) x ORDER BY x.id LIMIT :limit")
     List<Row> list(RowScope scope, UUID after, @Nullable UUID companyId, @Nullable String status, int limit);
 
     @Scoped

@@ -49,8 +49,18 @@ public interface UserRepository extends GenericRepository<UserRepository.User, U
     @Query(COLUMNS + "WHERE u.id = :id AND" + IN_SCOPE)
     Optional<Row> find(RowScope scope, UUID id);
 
+    /**
+     * A page in id order after {@code :after}. The page's ids come from user_companies: each company's
+     * next members from user_companies_company (company, user), a LATERAL per company as in GET /sales,
+     * or for the platform admin the primary key (user, company) from the cursor on; the users are then
+     * read by id (a member of two of the caller's companies once). Each branch runs only for its kind
+     * of scope (local: HotPathPlansTest).
+     */
     @Scoped
-    @Query(COLUMNS + "WHERE u.id > :after AND" + IN_SCOPE + "ORDER BY u.id LIMIT :limit")
+    @Query(COLUMNS + "WHERE u.id IN ((SELECT DISTINCT s.user_id FROM user_companies s WHERE :allCompanies AND s.user_id > :after"
+            + " ORDER BY s.user_id LIMIT :limit) UNION ALL (SELECT m.user_id FROM companies c CROSS JOIN LATERAL (SELECT s.user_id"
+            + " FROM user_companies s WHERE s.company_id = c.id AND s.user_id > :after ORDER BY s.user_id LIMIT :limit) m"
+            + " WHERE NOT :allCompanies AND (:allCompanies OR c.id = ANY(CAST(:companies AS uuid[]))))) ORDER BY u.id LIMIT :limit")
     List<Row> list(RowScope scope, UUID after, int limit);
 
     @Query("INSERT INTO users (id, email, name, password_hash, locale, created_by) "

@@ -57,9 +57,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * covered by a plan test of its own) reads its rows through an index on a million rows per table
  * that were never analysed: no Seq Scan of a big table, no full-index scan, no Sort of a range of
  * one (issue 16, item 1; targets.md P9). Each statement is the one the code sends (its
- * {@code @Query} or SQL constant), as a custom plan and as a generic plan; a generic plan that
- * costs more than twice the custom plan is one the plan cache does not pick (it keeps custom plans
- * then), so only the custom plan has to hold for it. The rules are {@link PlanProbe#problems}.
+ * {@code @Query} or SQL constant), as the custom plan PostgreSQL makes with its values. The custom
+ * plan is the one that runs: the application's connections set plan_cache_mode=force_custom_plan
+ * (core's application.yml; CustomPlansTest checks it), because in a generic plan the tenant
+ * condition {@code (:allCompanies OR company_id = ANY(:companies))} can use no index, and whether
+ * the plan cache would pick one depends on cost estimates. The rules are {@link PlanProbe#problems}.
  */
 class HotPathPlansTest {
     private static final Map<String, String> SCOPE_TYPES = Map.of("allCompanies", "boolean", "companies", "text[]", "ownOnly", "boolean",
@@ -78,8 +80,6 @@ class HotPathPlansTest {
         final List<String> positionalValues = new ArrayList<>();
         final Set<String> bounded = new java.util.HashSet<>();
         final boolean positional;
-        String knownIssue;
-        Pattern excused;
 
         Check(String what, String sql, boolean positional) {
             this.what = what;
@@ -113,18 +113,6 @@ class HotPathPlansTest {
             types.putAll(SCOPE_TYPES);
             values.putAll(Map.of("allCompanies", String.valueOf(all), "companies", companies, "ownOnly", "false",
                     "ownUser", "'" + new UUID(0, 0) + "'", "viaAgent", "false", "viaProspector", "false", "viaUser", "false"));
-            return this;
-        }
-
-        /**
-         * A plan known to be at risk and left for later (docs/operations.md, "Hot statement plans"):
-         * problems on the indexes matching {@code indexes} are printed, not failed on (whether the
-         * planner picks the bad plan depends on its size estimates, so the check cannot insist on them
-         * either); any other problem still fails.
-         */
-        Check knownIssue(String why, String indexes) {
-            knownIssue = why;
-            excused = Pattern.compile(indexes);
             return this;
         }
 
@@ -165,8 +153,6 @@ class HotPathPlansTest {
     }
 
     private static final String NOW = "now()";
-    private static final String SORTED_COMPANY = "one company's page reads and sorts the company's rows (company_id = ANY gives no index "
-            + "order); needs the per-company lateral of GET /sales";
 
     private List<Check> checks() throws Exception {
         List<Check> all = new ArrayList<>();
@@ -207,9 +193,7 @@ class HotPathPlansTest {
 
         // ---- commission function (and the API's split of one sale)
         all.add(named("commission: lock the pending sales of a split request", SaleCommissionRepository.class, "lockPending").company()
-                .p("saleIds", "uuid[]", ids("sale", 1000, 1100))
-                .knownIssue("a batch of a hundred sales may be hash-joined with all of the company's completed sales; locking in "
-                        + "id order rules out the per-sale lateral of the other batch statements", "sales_company_status_date"));
+                .p("saleIds", "uuid[]", ids("sale", 1000, 1100)));
         all.add(named("commission: record the sales' split status", SaleCommissionRepository.class, "recordStatus").company()
                 .p("saleIds", "uuid[]", ids("sale", 1000, 1100)).p("statuses", "text[]", "array_fill('calculated'::text, ARRAY[101])"));
         all.add(named("commission: the agents' sale rules", CommissionLookupRepository.class, "saleRules").company()
@@ -319,22 +303,17 @@ class HotPathPlansTest {
         String first = "'" + new UUID(0, 0) + "'";
         for (boolean platform : new boolean[] {false, true}) {
             String who = platform ? " (platform admin)" : " (one company)";
-            all.add(scoped(named("GET /users" + who, UserRepository.class, "list"), platform).p("after", "uuid", first).p("limit", "int", "51")
-                    .knownIssue("the page merges users_pkey with all of user_companies_pkey; needs the per-company lateral of GET /sales",
-                            "user_companies_pkey"));
-            Check properties = scoped(named("GET /properties" + who, PropertyRepository.class, "list"), platform).p("after", "uuid", first)
-                    .p("companyId", "uuid", "NULL").p("status", "text", "NULL").p("limit", "int", "51");
-            all.add(platform ? properties : properties.knownIssue(SORTED_COMPANY, "properties_(company|pkey)"));
+            // A company's page is a LATERAL per company over the index that gives the page order (as GET /sales).
+            all.add(scoped(named("GET /users" + who, UserRepository.class, "list"), platform).p("after", "uuid", first).p("limit", "int", "51"));
+            all.add(scoped(named("GET /properties" + who, PropertyRepository.class, "list"), platform).p("after", "uuid", first)
+                    .p("companyId", "uuid", "NULL").p("status", "text", "NULL").p("limit", "int", "51"));
             all.add(scoped(named("GET /agents" + who, AgentRepository.class, "list"), platform).p("after", "uuid", first)
-                    .p("companyId", "uuid", "NULL").p("limit", "int", "51")
-                    .knownIssue(SORTED_COMPANY, "agents_(company|pkey)"));
-            Check commissions = scoped(named("GET /commissions" + who, realty.api.commission.CommissionTransactionRepository.class, "list"),
-                    platform).p("after", "uuid", first).p("saleId", "uuid", "NULL").p("agentId", "uuid", "NULL").p("status", "text", "NULL")
-                    .p("limit", "int", "51");
-            all.add(platform ? commissions : commissions.knownIssue(SORTED_COMPANY, "commission_transactions_(company|pkey)"));
-            Check rules = scoped(named("GET /commission-rules" + who, CommissionRuleRepository.class, "list"), platform).p("after", "uuid", first)
-                    .p("agentId", "uuid", "NULL").p("active", "boolean", "NULL").p("limit", "int", "51");
-            all.add(platform ? rules : rules.knownIssue(SORTED_COMPANY, "commission_rules_(company|pkey)"));
+                    .p("companyId", "uuid", "NULL").p("limit", "int", "51"));
+            all.add(scoped(named("GET /commissions" + who, realty.api.commission.CommissionTransactionRepository.class, "list"), platform)
+                    .p("after", "uuid", first).p("saleId", "uuid", "NULL").p("agentId", "uuid", "NULL").p("status", "text", "NULL")
+                    .p("limit", "int", "51"));
+            all.add(scoped(named("GET /commission-rules" + who, CommissionRuleRepository.class, "list"), platform).p("after", "uuid", first)
+                    .p("agentId", "uuid", "NULL").p("active", "boolean", "NULL").p("limit", "int", "51"));
             all.add(scoped(named("GET /companies" + who, CompanyRepository.class, "list"), platform).p("after", "uuid", first)
                     .p("limit", "int", "51"));
             all.add(scoped(named("GET /webhooks" + who, WebhookRepository.class, "list"), platform).p("companyId", "uuid", "NULL")
@@ -354,7 +333,12 @@ class HotPathPlansTest {
         }
         // An agent's own properties: their agent records by user (V15 agents_user), not a scan of the agents.
         all.add(named("GET /properties (an agent's own)", PropertyRepository.class, "list").ownAgent().p("after", "uuid", first)
-                .p("companyId", "uuid", "NULL").p("status", "text", "NULL").p("limit", "int", "51").knownIssue(SORTED_COMPANY, "properties_(company|pkey)"));
+                .p("companyId", "uuid", "NULL").p("status", "text", "NULL").p("limit", "int", "51"));
+        // The platform admin's page of one company: that company's range, not the primary key filtered by company.
+        all.add(named("GET /properties?companyId (platform admin)", PropertyRepository.class, "list").system().p("after", "uuid", first)
+                .p("companyId", "uuid", COMPANY).p("status", "text", "NULL").p("limit", "int", "51"));
+        all.add(named("GET /agents?companyId (platform admin)", AgentRepository.class, "list").system().p("after", "uuid", first)
+                .p("companyId", "uuid", COMPANY).p("limit", "int", "51"));
         all.add(named("GET /events/{id}: outcomes", EventRepository.class, "outcomes").p("eventId", "uuid", id("event", 7)));
         all.add(named("admin: outcomes of the last minutes", ConsumerActivityRepository.class, "outcomes")
                 .p("consumers", "text[]", "'{audit,commission,notification}'").p("windowSeconds", "float8", "300"));
@@ -403,32 +387,17 @@ class HotPathPlansTest {
         return tests;
     }
 
+    /** The custom plan only: the application's connections plan every execution with its values (see the class comment). */
     private void assertIndexed(Check check) throws Exception {
-        Map<String, Object> custom = explain(check, false);
-        List<String> problems = new ArrayList<>(db.problems(custom, check.bounded).stream().map(p -> "custom: " + p).toList());
-        System.out.println("[plan] " + check.what + ", custom: " + PlanProbe.summary(custom));
-        Map<String, Object> generic = explain(check, true);
-        List<String> genericProblems = db.problems(generic, check.bounded);
-        System.out.println("[plan] " + check.what + ", generic: " + PlanProbe.summary(generic));
-        if (!genericProblems.isEmpty() && PlanProbe.cost(generic) > 2 * PlanProbe.cost(custom) + 100) {
-            // plancache.c choose_custom_plan: a generic plan costlier than the custom plans is not used.
-            System.out.printf("[plan] %s: generic plan not chosen (cost %.0f against %.0f custom): %s%n", check.what,
-                    PlanProbe.cost(generic), PlanProbe.cost(custom), genericProblems);
-        } else {
-            problems.addAll(genericProblems.stream().map(p -> "generic: " + p).toList());
-        }
-        if (check.knownIssue != null) {
-            List<String> known = problems.stream().filter(p -> check.excused.matcher(p).find()).toList();
-            System.out.println("[plan] KNOWN ISSUE " + check.what + " (" + check.knownIssue + "): " + known);
-            problems.removeAll(known);
-        }
-        assertEquals(List.of(), problems, check.what + ": custom " + PlanProbe.summary(custom) + "; generic " + PlanProbe.summary(generic));
+        Map<String, Object> custom = explain(check);
+        System.out.println("[plan] " + check.what + ": " + PlanProbe.summary(custom));
+        assertEquals(List.of(), db.problems(custom, check.bounded), check.what + ": " + PlanProbe.summary(custom));
     }
 
-    private Map<String, Object> explain(Check check, boolean generic) throws Exception {
+    private Map<String, Object> explain(Check check) throws Exception {
         if (check.positional) {
-            return db.explain(check.sql, generic, check.positionalTypes, check.positionalValues, false);
+            return db.explain(check.sql, false, check.positionalTypes, check.positionalValues, false);
         }
-        return db.explainNamed(check.sql, generic, new HashMap<>(check.types), new HashMap<>(check.values), false);
+        return db.explainNamed(check.sql, false, new HashMap<>(check.types), new HashMap<>(check.values), false);
     }
 }

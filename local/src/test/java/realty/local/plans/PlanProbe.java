@@ -55,31 +55,68 @@ public final class PlanProbe {
 
     /** A new database with the schema of every migration and no rows. */
     public static PlanProbe create(String prefix) {
-        PlanProbe probe = new PlanProbe(prefix + "_" + UUID.randomUUID().toString().replace("-", ""));
-        probe.onServer("CREATE DATABASE " + probe.name);
-        Flyway.configure().dataSource(probe.url, probe.postgres.username(), probe.postgres.password())
-                .locations("classpath:db/migration").load().migrate();
-        return probe;
+        return create(new PlanProbe(prefix + "_" + UUID.randomUUID().toString().replace("-", "")));
     }
 
     /**
      * The JVM-wide database of hot tables at a million rows each, never analysed (autovacuum off on
      * every table). Read it only (EXPLAIN without ANALYZE of a write changes nothing): the classes that
-     * use it run in any order. Dropped with the server when the JVM exits.
+     * use it run in any order. Dropped with the server when the JVM exits (unless
+     * {@link #KEEP_HOT_TABLES} names it).
      */
     public static synchronized PlanProbe hotTables() {
         if (hotTables == null) {
-            long start = System.nanoTime();
-            PlanProbe probe = create("plans_hot");
-            try (Connection c = probe.connect(); Statement s = c.createStatement()) {
-                HotTables.fill(s);
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not fill the hot tables", e);
+            String kept = System.getProperty(KEEP_HOT_TABLES);
+            PlanProbe probe = kept == null ? null : kept(kept);
+            if (probe == null) {
+                long start = System.nanoTime();
+                probe = kept == null ? create("plans_hot") : create(new PlanProbe(kept));
+                try {
+                    HotTables.fill(probe);
+                    if (kept != null) {
+                        probe.execute("COMMENT ON DATABASE " + kept + " IS '" + FILLED + "'");
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException("could not fill the hot tables", e);
+                }
+                System.out.printf("[plan] hot tables filled in %.1f s%n", (System.nanoTime() - start) / 1e9);
             }
-            System.out.printf("[plan] hot tables filled in %.1f s%n", (System.nanoTime() - start) / 1e9);
             hotTables = probe;
         }
         return hotTables;
+    }
+
+    /**
+     * System property naming a database to keep the hot tables in between runs, for working on a
+     * statement: filled on the first run and reused after (filled again when a migration is new),
+     * never dropped. Point REALTY_DB_URL at a server that outlives the JVM for it to help.
+     */
+    public static final String KEEP_HOT_TABLES = "realty.plans.keep-hot-tables";
+    private static final String FILLED = "hot tables filled";
+
+    /** The kept database if a previous run filled it, brought up to the current migrations; else null (dropped if half made). */
+    private static PlanProbe kept(String name) {
+        PlanProbe probe = new PlanProbe(name);
+        try (Connection c = DriverManager.getConnection(probe.postgres.jdbcUrl(), probe.postgres.username(), probe.postgres.password());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '" + name + "'")) {
+            // A migration run on the filled tables would leave them with figures an index build sets: fill afresh then.
+            if (rs.next() && FILLED.equals(rs.getString(1)) && Flyway.configure().dataSource(probe.url, probe.postgres.username(),
+                    probe.postgres.password()).locations("classpath:db/migration").load().info().pending().length == 0) {
+                return probe;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not look for " + name, e);
+        }
+        probe.drop();
+        return null;
+    }
+
+    private static PlanProbe create(PlanProbe probe) {
+        probe.onServer("CREATE DATABASE " + probe.name);
+        Flyway.configure().dataSource(probe.url, probe.postgres.username(), probe.postgres.password())
+                .locations("classpath:db/migration").load().migrate();
+        return probe;
     }
 
     /** The kinds of rows of {@link #hotTables()}, in the order that numbers them in their ids. */
