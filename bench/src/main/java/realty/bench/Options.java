@@ -36,6 +36,9 @@ final class Options {
     int scaleCommissionEvents = 10_000;
     int scaleMailEvents = 5_000;
     boolean scaleNeverAnalysed = true;
+    boolean scaleAutovacuum = true;
+    /** P3S: the queue functions drained (default all three); the API runs only when all are. */
+    List<String> scaleFunctions = new ArrayList<>(List.of("audit", "commission", "notification"));
     int properties = 10_000;
     int sales = 1_000;
     int pending = 10_000;
@@ -58,6 +61,9 @@ final class Options {
               --scale-events N  P3S: audit events drained per size (default 50000, quick 20000); commission
                               drains 10000 / 5000 (one sale each), notification 5000 / 1000 (one SMTP mail each)
               --no-never-analysed  P3S: skip the second run on tables autovacuum never analyses
+              --only-never-analysed  P3S: only that run (skip the one with autovacuum as is)
+              --scale-functions LIST  P3S: only these queue functions (audit,commission,notification); the API
+                              latency at scale is measured only when all three run
               --no-write      print only; leave docs/benchmarks.md alone
               --no-appcds     skip the cold starts with an AppCDS archive
               --no-baselines  skip PerfTest and pgbench (ratios then show as –; for trying things out)
@@ -96,6 +102,13 @@ final class Options {
                     o.scaleMailEvents = Math.min(o.scaleMailEvents, o.scaleEvents);
                 }
                 case "--no-never-analysed" -> o.scaleNeverAnalysed = false;
+                case "--only-never-analysed" -> o.scaleAutovacuum = false;
+                case "--scale-functions" -> {
+                    o.scaleFunctions.clear();
+                    for (String part : args[++i].split(",")) {
+                        o.scaleFunctions.add(part.trim().toLowerCase(Locale.ROOT));
+                    }
+                }
                 case "--out" -> o.out = Path.of(args[++i]);
                 case "--no-write" -> o.write = false;
                 case "--no-appcds" -> o.appCds = false;

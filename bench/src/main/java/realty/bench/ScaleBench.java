@@ -68,11 +68,13 @@ final class ScaleBench {
                 + "; rows present before the drains: " + sizes() + " in outbox_events, audit_logs, sales, commission_transactions,"
                 + " sent_notifications, and that many per consumer in consumer_outcomes (3× in the table)");
         // a variant that fails keeps what it measured so far; the side-by-side table is printed anyway
-        try {
-            variant(AUTOVACUUM, "bench_p3s", false);
-        } catch (Exception e) {
-            e.printStackTrace();
-            report.detail("P3S " + AUTOVACUUM + ": stopped by " + e);
+        if (options.scaleAutovacuum) {
+            try {
+                variant(AUTOVACUUM, "bench_p3s", false);
+            } catch (Exception e) {
+                e.printStackTrace();
+                report.detail("P3S " + AUTOVACUUM + ": stopped by " + e);
+            }
         }
         if (options.scaleNeverAnalysed) {
             try {
@@ -83,6 +85,16 @@ final class ScaleBench {
             }
         }
         summarise();
+    }
+
+    /** The functions of --scale-functions, in the order of {@link #FUNCTIONS}. */
+    private List<String> functions() {
+        return java.util.Arrays.stream(FUNCTIONS).filter(options.scaleFunctions::contains).toList();
+    }
+
+    /** The API at scale runs beside all three queue functions only (it emits events for each of them). */
+    private boolean api() {
+        return functions().size() == FUNCTIONS.length;
     }
 
     private String sizes() {
@@ -126,12 +138,14 @@ final class ScaleBench {
             String tagBase = neverAnalysed ? "n" : "a";
 
             // JIT warm-up of every path before the first size, so the smallest size is not penalised
-            for (String f : FUNCTIONS) {
+            for (String f : functions()) {
                 drain(system, amqp, codec, topology, sql, f, company, agent, Math.max(100, Math.min(1_000, events(f) / 4)), tagBase + "warm", null, 0);
             }
-            system.startEventSources();
-            load.load(api, tenant, options.rate, Math.min(3, options.p1WarmupSeconds), "p3s" + tagBase + "w", true);
-            system.stopEventSources();
+            if (api()) {
+                system.startEventSources();
+                load.load(api, tenant, options.rate, Math.min(3, options.p1WarmupSeconds), "p3s" + tagBase + "w", true);
+                system.stopEventSources();
+            }
 
             int filled = 0;
             for (int size : options.scaleSizes) {
@@ -140,13 +154,16 @@ final class ScaleBench {
                 filled = Math.max(filled, size);
                 report.detail("P3S " + variant + ", " + label(size) + ": filled to " + String.format("%,d", size) + " rows in "
                         + Stats.num((System.nanoTime() - t0) / 1e9) + " s; " + statistics(sql));
-                for (String f : FUNCTIONS) {
+                for (String f : functions()) {
                     double rate = drain(system, amqp, codec, topology, sql, f, company, agent, events(f),
                             tagBase + label(size), variant, size);
                     out.computeIfAbsent(f, k -> new LinkedHashMap<>()).put(size, rate);
                 }
                 for (String f : FUNCTIONS) {
                     Drain.purge(amqp, topology.queueOfFunction(f).name());
+                }
+                if (!api()) {
+                    continue;
                 }
                 system.startEventSources();
                 ApiLoadBench.LoadResult r = load.load(api, tenant, options.rate, options.p1Seconds,
@@ -381,8 +398,10 @@ final class ScaleBench {
         int large = sizes.get(sizes.size() - 1);
         String ratioName = label(large) + " / " + label(small);
         List<String> header = new ArrayList<>(List.of("Queue function / API"));
-        sizes.forEach(n -> header.add(label(n)));
-        header.addAll(List.of(ratioName, "Target", "Verdict"));
+        if (figures.containsKey(AUTOVACUUM)) {
+            sizes.forEach(n -> header.add(label(n)));
+            header.addAll(List.of(ratioName, "Target", "Verdict"));
+        }
         boolean never = figures.containsKey(NEVER);
         if (never) {
             header.add("never analysed: " + sizes());
@@ -390,7 +409,7 @@ final class ScaleBench {
             header.add("Verdict");
         }
         List<List<String>> rows = new ArrayList<>();
-        for (String f : FUNCTIONS) {
+        for (String f : functions()) {
             List<String> row = new ArrayList<>(List.of(f + "-function, events/s (" + String.format("%,d", events(f)) + " events)"));
             for (String variant : figures.keySet()) {
                 Map<Integer, Double> r = figures.get(variant).getOrDefault(f, Map.of());
@@ -421,7 +440,7 @@ final class ScaleBench {
             }
             rows.add(row);
         }
-        for (String p : List.of("api-p50", "api-p99")) {
+        for (String p : api() ? List.of("api-p50", "api-p99") : List.<String>of()) {
             boolean p50 = p.equals("api-p50");
             List<String> row = new ArrayList<>(List.of("API invitation path, " + Stats.num(options.rate) + " req/s for "
                     + options.p1Seconds + " s, " + (p50 ? "p50" : "p99") + " ms"));
@@ -441,7 +460,7 @@ final class ScaleBench {
             }
             rows.add(row);
         }
-        for (String variant : figures.keySet()) {
+        for (String variant : api() ? figures.keySet() : java.util.Set.<String>of()) {
             Map<Integer, Double> p50 = figures.get(variant).getOrDefault("api-p50", Map.of());
             Map<Integer, Double> p99 = figures.get(variant).getOrDefault("api-p99", Map.of());
             double w50 = p50.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);

@@ -30,19 +30,36 @@ public class ConsumerOutcomes {
             INSERT INTO consumer_outcomes (event_id, consumer, status, attempts)
             SELECT id, :consumer, 'RECEIVED', 0 FROM (SELECT DISTINCT unnest(:ids::uuid[]) AS id ORDER BY 1) ids
             ON CONFLICT (event_id, consumer) DO NOTHING""";
-    /** The repository's statement; public for the plan test (local: HotStatementPlansTest). */
+    /**
+     * The repository's statement; public for the plan tests (local: HotStatementPlansTest, ConsumerPathPlansTest).
+     * One primary-key look-up per id, in id order (the lock order): FOR UPDATE keeps the subquery from being
+     * flattened, so no plan can read the consumer's rows through consumer_outcomes_recent and filter them, which
+     * a generic plan made while the table was small did, for ever, on a table nothing analyses (issue 16).
+     */
     public static final String LOCK = """
-            SELECT event_id, status FROM consumer_outcomes
-            WHERE consumer = :consumer AND event_id = ANY(:ids::uuid[]) ORDER BY event_id FOR UPDATE""";
-    /** The repository's statement; public for the plan test (local: HotStatementPlansTest). */
+            SELECT o.event_id, o.status FROM (SELECT DISTINCT unnest(:ids::uuid[]) AS id ORDER BY 1) ids
+            CROSS JOIN LATERAL (SELECT event_id, status FROM consumer_outcomes
+                                WHERE event_id = ids.id AND consumer = :consumer FOR UPDATE) o
+            ORDER BY o.event_id""";
+    /**
+     * The repository's statement; public for the plan tests (local: HotStatementPlansTest, ConsumerPathPlansTest).
+     * An upsert of rows that always exist (ensured and locked by this transaction): every row is reached through
+     * the conflict arbiter, the primary key, with no plan to choose; an UPDATE … FROM unnest may hash-join the
+     * consumer's rows instead (issue 16).
+     */
     public static final String RECORD = """
-            UPDATE consumer_outcomes o SET status = u.status, attempts = GREATEST(o.attempts, u.attempts),
-                   processed_at = CASE WHEN u.status = 'PROCESSED' THEN clock_timestamp() ELSE o.processed_at END,
-                   last_error = COALESCE(u.last_error, o.last_error), duration_micros = u.duration_micros,
-                   updated_at = clock_timestamp()
+            INSERT INTO consumer_outcomes AS o (event_id, consumer, status, attempts, processed_at, last_error, duration_micros,
+                                                updated_at)
+            SELECT u.event_id, :consumer, u.status, u.attempts, CASE WHEN u.status = 'PROCESSED' THEN clock_timestamp() END,
+                   u.last_error, u.duration_micros, clock_timestamp()
             FROM unnest(:ids::uuid[], :statuses::text[], :attempts::int[], :errors::text[], :durations::bigint[])
                  AS u(event_id, status, attempts, last_error, duration_micros)
-            WHERE o.event_id = u.event_id AND o.consumer = :consumer""";
+            ORDER BY u.event_id
+            ON CONFLICT (event_id, consumer) DO UPDATE SET status = EXCLUDED.status,
+                   attempts = GREATEST(o.attempts, EXCLUDED.attempts),
+                   processed_at = CASE WHEN EXCLUDED.status = 'PROCESSED' THEN clock_timestamp() ELSE o.processed_at END,
+                   last_error = COALESCE(EXCLUDED.last_error, o.last_error), duration_micros = EXCLUDED.duration_micros,
+                   updated_at = clock_timestamp()""";
 
     private final ConsumerOutcomeRepository repository;
 
