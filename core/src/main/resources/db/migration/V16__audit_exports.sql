@@ -29,5 +29,5 @@ CREATE TABLE audit_exports (
 -- statistics: the oldest PENDING request, and the RUNNING row claimed longest ago (a dead worker's).
 CREATE INDEX audit_exports_pending ON audit_exports (created_at, id) WHERE status = 'PENDING';
 CREATE INDEX audit_exports_running ON audit_exports (claimed_at, id) WHERE status = 'RUNNING';
--- A company's exports, newest first (operators; a future list endpoint).
-CREATE INDEX audit_exports_company ON audit_exports (company_id, created_at);
+-- A company's unfinished exports, which POST counts (at most 5 at once), without reading its finished ones.
+CREATE INDEX audit_exports_open ON audit_exports (company_id) WHERE status IN ('PENDING', 'RUNNING');

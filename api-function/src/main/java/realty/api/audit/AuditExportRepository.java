@@ -43,7 +43,7 @@ public interface AuditExportRepository extends GenericRepository<AuditExportRepo
             FROM audit_exports e WHERE e.id = :id AND (:allCompanies OR e.company_id = ANY(CAST(:companies AS uuid[])))""")
     Optional<Row> find(RowScope scope, UUID id);
 
-    /** The company's exports still PENDING or RUNNING, through the worker's two partial indexes. */
+    /** The company's exports still PENDING or RUNNING, through audit_exports_open. */
     @Scoped
     @Query("""
             SELECT count(*) FROM audit_exports e WHERE e.company_id = :companyId AND e.status IN ('PENDING', 'RUNNING')
