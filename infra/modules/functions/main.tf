@@ -69,8 +69,9 @@ locals {
       timeout_seconds      = lookup(var.timeout_seconds, "api", 20)
       reserved_concurrency = lookup(var.reserved_concurrency, "api", -1)
       snap_start           = true
-      environment          = local.api_env
-      secret_arns          = local.api_secret_arns
+      # The archive bucket: the API presigns downloads of audit exports (audit_archive.tf: GetObject on exports/*).
+      environment = merge(local.api_env, { REALTY_AUDIT_ARCHIVE_BUCKET = var.audit_archive_bucket })
+      secret_arns = local.api_secret_arns
     }
     # Polls for 55 s of each minute (realty.outbox.relay-poll-for); the rest of its timeout covers a last pass.
     relay = {

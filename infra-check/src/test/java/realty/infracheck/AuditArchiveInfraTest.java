@@ -3,6 +3,7 @@ package realty.infracheck;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.PropertySource;
 import org.junit.jupiter.api.Test;
+import realty.core.audit.AuditExportSettings;
 import realty.core.audit.AuditRetentionSettings;
 
 import java.io.IOException;
@@ -12,21 +13,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The audit archive bucket (issue 15), in Terraform and SAM: private, encrypted, versioned, TLS only;
- * its name reaches the housekeeping function (and no other) as the variable the code reads
- * (realty.audit.archive-bucket); and that function alone may put objects, only under the archive's
- * key prefix.
+ * its name reaches the housekeeping function and the API (and no other) as the variable the code reads
+ * (realty.audit.archive-bucket); the housekeeping function alone may put objects, only under the
+ * archive's and the audit exports' key prefixes, and the API alone may read, only the exports (it
+ * presigns their download URLs, which carry its permissions).
  */
 class AuditArchiveInfraTest {
     private static final Path MODULE = Repository.infra().resolve("modules/audit_archive");
     private static final Path GRANT = Repository.infra().resolve("modules/functions/audit_archive.tf");
     private static final String VARIABLE = "REALTY_AUDIT_ARCHIVE_BUCKET";
     private static final String HOUSEKEEPING = "realty.notification.HousekeepingFunction";
+    private static final String API = "realty.api.ApiFunction";
 
     /** Micronaut maps the variable onto realty.audit.archive-bucket, the property AuditRetentionSettings binds. */
     @Test
@@ -40,6 +45,7 @@ class AuditArchiveInfraTest {
             assertEquals("some-bucket", environment.getProperty("realty.audit.archive-bucket", String.class).orElse(null));
         }
         assertEquals("audit-logs", new AuditRetentionSettings().getArchivePrefix(), "the grants below name this prefix");
+        assertEquals("exports", new AuditExportSettings().getPrefix(), "the grants below and the 7-day lifecycle rule name this prefix");
     }
 
     @Test
@@ -62,7 +68,7 @@ class AuditArchiveInfraTest {
     }
 
     @Test
-    void terraformGivesTheBucketToTheHousekeepingFunctionOnly() {
+    void terraformGivesTheBucketToTheHousekeepingFunctionAndTheApiOnly() {
         List<Deployments.Function> withBucket = new ArrayList<>();
         for (Deployments.Function f : Deployments.terraform()) {
             if (f.environment().containsKey(VARIABLE)) {
@@ -70,24 +76,36 @@ class AuditArchiveInfraTest {
                 assertEquals("var.audit_archive_bucket", f.environment().get(VARIABLE), f.toString());
             }
         }
-        assertEquals(List.of(HOUSEKEEPING), withBucket.stream().map(Deployments.Function::handler).toList());
+        assertEquals(Set.of(HOUSEKEEPING, API), withBucket.stream().map(Deployments.Function::handler).collect(Collectors.toSet()));
+        assertEquals(2, withBucket.size(), withBucket.toString());
         String realty = read(Repository.infra().resolve("modules/realty/main.tf"));
         assertTrue(realty.contains("audit_archive_bucket     = module.audit_archive.bucket_name")
                 && realty.contains("audit_archive_bucket_arn = module.audit_archive.bucket_arn"), "modules/realty wires the bucket into the functions");
     }
 
     @Test
-    void terraformLetsOnlyTheHousekeepingRolePutUnderTheArchivePrefix() {
+    void terraformLetsOnlyTheHousekeepingRolePutAndOnlyTheApiRoleReadExports() {
         Map<String, Object> grant = Terraform.parse(GRANT);
         List<Map<String, Object>> statements = Maps.blocks(Maps.get(grant, "data", "aws_iam_policy_document", "audit_archive", "statement"));
-        assertEquals(1, statements.size());
-        assertEquals(List.of("s3:PutObject"), Maps.list(statements.get(0).get("actions")));
+        assertEquals(2, statements.size());
         // hcl4j renders the interpolation "${var.x}/..." as "var.x/...".
-        assertEquals(List.of("var.audit_archive_bucket_arn/audit-logs/*"), Maps.list(statements.get(0).get("resources")));
+        assertEquals(List.of(List.of("s3:PutObject"), List.of("s3:PutObject")),
+                statements.stream().map(st -> Maps.list(st.get("actions"))).toList());
+        assertEquals(List.of(List.of("var.audit_archive_bucket_arn/audit-logs/*"), List.of("var.audit_archive_bucket_arn/exports/*")),
+                statements.stream().map(st -> Maps.list(st.get("resources"))).toList());
         // hcl4j reads this["x"] as this.value: the key comes from the source text.
         assertTrue(read(GRANT).contains("role   = aws_iam_role.this[\"housekeeping\"].id"), "the grant is on the housekeeping role");
         assertEquals("data.aws_iam_policy_document.audit_archive.json",
                 Maps.get(grant, "resource", "aws_iam_role_policy", "audit_archive", "policy"));
+
+        List<Map<String, Object>> download = Maps.blocks(Maps.get(grant, "data", "aws_iam_policy_document", "audit_export_download",
+                "statement"));
+        assertEquals(1, download.size());
+        assertEquals(List.of("s3:GetObject"), Maps.list(download.get(0).get("actions")));
+        assertEquals(List.of("var.audit_archive_bucket_arn/exports/*"), Maps.list(download.get(0).get("resources")));
+        assertTrue(read(GRANT).contains("role   = aws_iam_role.this[\"api\"].id"), "the read is on the API's role");
+        assertEquals("data.aws_iam_policy_document.audit_export_download.json",
+                Maps.get(grant, "resource", "aws_iam_role_policy", "audit_export_download", "policy"));
 
         List<String> s3Grants = new ArrayList<>();
         for (Terraform.Block doc : Terraform.dataSources("aws_iam_policy_document")) {
@@ -97,11 +115,12 @@ class AuditArchiveInfraTest {
                 }
             }
         }
-        assertEquals(List.of("audit_archive"), s3Grants, "no other Terraform policy grants S3");
+        assertEquals(List.of("audit_archive", "audit_export_download"), s3Grants.stream().distinct().sorted().toList(),
+                "no other Terraform policy grants S3");
     }
 
     @Test
-    void samDeclaresTheSameBucketVariableAndGrant() {
+    void samDeclaresTheSameBucketVariableAndGrants() {
         Map<String, Object> bucket = Maps.map(Sam.template(), "Resources", "AuditArchiveBucket");
         assertEquals("AWS::S3::Bucket", bucket.get("Type"));
         assertEquals("Retain", bucket.get("DeletionPolicy"));
@@ -124,9 +143,16 @@ class AuditArchiveInfraTest {
                     .filter(s -> Maps.list(s.get("Action")).stream().anyMatch(a -> String.valueOf(a).startsWith("s3:"))).toList();
             if (housekeeping) {
                 assertEquals(new Sam.Intrinsic("!Ref", "AuditArchiveBucket"), value, id);
+                assertEquals(2, s3.size(), id + ": " + s3);
+                assertEquals(List.of(List.of("s3:PutObject"), List.of("s3:PutObject")),
+                        s3.stream().map(st -> Maps.list(st.get("Action"))).toList());
+                assertEquals(List.of(new Sam.Intrinsic("!Sub", "${AuditArchiveBucket.Arn}/audit-logs/*"),
+                        new Sam.Intrinsic("!Sub", "${AuditArchiveBucket.Arn}/exports/*")), s3.stream().map(st -> st.get("Resource")).toList());
+            } else if (API.equals(function.get("Handler"))) {
+                assertEquals(new Sam.Intrinsic("!Ref", "AuditArchiveBucket"), value, id);
                 assertEquals(1, s3.size(), id + ": " + s3);
-                assertEquals(List.of("s3:PutObject"), Maps.list(s3.get(0).get("Action")));
-                assertEquals(new Sam.Intrinsic("!Sub", "${AuditArchiveBucket.Arn}/audit-logs/*"), s3.get(0).get("Resource"));
+                assertEquals(List.of("s3:GetObject"), Maps.list(s3.get(0).get("Action")));
+                assertEquals(new Sam.Intrinsic("!Sub", "${AuditArchiveBucket.Arn}/exports/*"), s3.get(0).get("Resource"));
             } else {
                 assertEquals(null, value, id + " must not get the archive bucket");
                 assertEquals(List.of(), s3, id + " must not be granted S3");

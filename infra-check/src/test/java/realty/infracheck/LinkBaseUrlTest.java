@@ -28,7 +28,8 @@ class LinkBaseUrlTest {
                 .filter(p -> p.variable().equals(VARIABLE))
                 .peek(p -> assertTrue(p.file().toString().endsWith("application-notification.yml"), p.toString()))
                 .map(CodeContract.Placeholder::property).collect(Collectors.toSet());
-        assertEquals(Set.of("realty.invitations.link-base-url", "realty.password-reset.link-url"), properties);
+        assertEquals(Set.of("realty.invitations.link-base-url", "realty.password-reset.link-url", "realty.audit.exports.status-url"),
+                properties);
     }
 
     @Test

@@ -54,7 +54,7 @@ public final class LocalMain {
                 secret(home, "jwt-secret", "JWT_SECRET"), "admin", adminPassword, 100, Duration.ofMillis(20), true,
                 Map.of(), Map.of(LocalMailServer.SMTP_PORT, System.getenv().getOrDefault("REALTY_SMTP_PORT", "2525"),
                         LocalMailServer.MAILBOX_PORT, System.getenv().getOrDefault("REALTY_MAILBOX_PORT", "8025"),
-                        "realty.management.uri", rabbit.managementUri())));
+                        "realty.management.uri", rabbit.managementUri(), "realty.local.audit-export-interval", "10s")));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping: functions, gateway, database");

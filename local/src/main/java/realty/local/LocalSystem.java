@@ -130,6 +130,20 @@ public final class LocalSystem implements AutoCloseable {
                 .getOrDefault("realty.local.housekeeping-interval", "5m")).toUpperCase()).toMillis();
         schedules.scheduleAtFixedRate(() -> invokeScheduled(housekeeping, "housekeeping", 120_000), every, every,
                 TimeUnit.MILLISECONDS);
+        // scripts/local.sh also runs requested audit exports this often (realty.core.audit.AuditExportWorker; AWS: with
+        // housekeeping, every 5 minutes), so a developer waits seconds; tests call the worker themselves.
+        Object exportEvery = settings.extraProperties().get("realty.local.audit-export-interval");
+        if (exportEvery != null) {
+            realty.core.audit.AuditExportWorker exports = notificationContext.getBean(realty.core.audit.AuditExportWorker.class);
+            long exportMillis = java.time.Duration.parse("PT" + String.valueOf(exportEvery).toUpperCase()).toMillis();
+            schedules.scheduleWithFixedDelay(() -> {
+                try {
+                    exports.runUntil(java.time.Instant.now().plusSeconds(90));
+                } catch (Exception e) {
+                    LOG.warn("audit export run failed: {}", e.toString());
+                }
+            }, exportMillis, exportMillis, TimeUnit.MILLISECONDS);
+        }
         if (settings.startEventSources()) {
             startEventSources();
         }

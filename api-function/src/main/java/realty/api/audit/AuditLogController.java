@@ -16,6 +16,7 @@ import realty.api.security.Access;
 import realty.api.web.Page;
 import realty.api.web.PageRequest;
 import realty.api.web.ProblemException;
+import realty.core.audit.AuditExport;
 import realty.core.security.Caller;
 import realty.core.tenancy.RowScope;
 
@@ -130,7 +131,8 @@ public class AuditLogController {
             }
             throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, "Export too large",
                     "the range holds more than " + exportMaxBytes + " bytes of audit rows, more than one response may carry; "
-                            + "export it in shorter ranges", Map.of("to", "choose an earlier end"));
+                            + "export it in shorter ranges, or as a file: POST /api/v1/audit-logs/exports with the same from, to and "
+                            + "format", Map.of("to", "choose an earlier end"));
         }
         return HttpResponse.ok(body.toByteArray())
                 .contentType(f.contentType + "; charset=utf-8")

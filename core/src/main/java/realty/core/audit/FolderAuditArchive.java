@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /** The archive as a folder ({@code realty.audit.archive-folder}): the local runner and tests. */
 @Singleton
@@ -31,6 +32,12 @@ public class FolderAuditArchive implements AuditArchive {
         }
         // A reader never sees half a file: the copy becomes the archive in one rename.
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public Optional<Path> localFile(String key) {
+        Path file = root.resolve(key).normalize();
+        return file.startsWith(root.normalize()) && Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
     }
 
     @Override

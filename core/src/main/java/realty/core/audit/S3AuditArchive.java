@@ -4,8 +4,11 @@ import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The archive as an S3 bucket ({@code realty.audit.archive-bucket}), in AWS: one PutObject per month
@@ -29,6 +32,17 @@ public class S3AuditArchive implements AuditArchive {
     public void store(String key, Path file) throws IOException {
         // application/gzip rather than Content-Encoding: gzip, so a download keeps the .gz bytes as named.
         s3.put(bucket, key, file, Map.of("Content-Type", "application/gzip"));
+    }
+
+    @Override
+    public void store(String key, Path file, String contentType) throws IOException {
+        s3.put(bucket, key, file, Map.of("Content-Type", contentType));
+    }
+
+    /** Presigned with this function's role: the role must be allowed s3:GetObject on the key (infra: exports/*). */
+    @Override
+    public Optional<URI> downloadUrl(String key, Duration validFor) {
+        return Optional.of(s3.presignGet(bucket, key, validFor));
     }
 
     @Override

@@ -1,5 +1,8 @@
 package realty.core.event;
 
+import realty.core.event.payload.AuditExportDownloaded;
+import realty.core.event.payload.AuditExportFinished;
+import realty.core.event.payload.AuditExportRequested;
 import realty.core.event.payload.BulkOperationFinished;
 import realty.core.event.payload.CommissionCalculated;
 import realty.core.event.payload.CommissionCancelled;
@@ -59,7 +62,10 @@ public enum EventType {
     USER_PASSWORD_CHANGED("user.password_changed", 1, 5, Map.of(1, PasswordChanged.class)),
     COMPANY_UPDATED("company.updated", 1, 5, Map.of(1, CompanyUpdated.class)),
     COMMISSION_RECALCULATED("commission.recalculated", 1, 5, Map.of(1, CommissionRecalculated.class)),
-    BULK_OPERATION_FINISHED("bulk_operation.finished", 1, 5, Map.of(1, BulkOperationFinished.class));
+    BULK_OPERATION_FINISHED("bulk_operation.finished", 1, 5, Map.of(1, BulkOperationFinished.class)),
+    AUDIT_EXPORT_REQUESTED("audit.export.requested", 1, 5, Map.of(1, AuditExportRequested.class)),
+    AUDIT_EXPORT_FINISHED("audit.export.finished", 1, 5, Map.of(1, AuditExportFinished.class)),
+    AUDIT_EXPORT_DOWNLOADED("audit.export.downloaded", 1, 5, Map.of(1, AuditExportDownloaded.class));
 
     private static final Map<String, EventType> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(EventType::typeName, Function.identity()));

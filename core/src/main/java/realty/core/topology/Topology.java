@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static realty.core.event.EventType.AUDIT_EXPORT_DOWNLOADED;
+import static realty.core.event.EventType.AUDIT_EXPORT_FINISHED;
+import static realty.core.event.EventType.AUDIT_EXPORT_REQUESTED;
 import static realty.core.event.EventType.BULK_OPERATION_FINISHED;
 import static realty.core.event.EventType.COMMISSION_CALCULATED;
 import static realty.core.event.EventType.COMMISSION_CANCELLED;
@@ -52,12 +55,13 @@ public final class Topology {
                     Set.of(USER_CREATED, USER_UPDATED, USER_ANONYMISED, USER_INVITED, USER_INVITATION_ACCEPTED, PROPERTY_CREATED, PROPERTY_UPDATED, PROPERTY_ASSIGNMENT_CHANGED,
                             PROPERTIES_IMPORTED, SECURITY_ACCESS_DENIED, SALE_COMPLETED, SALE_CANCELLED, COMMISSION_CALCULATED,
                             COMMISSION_PAID, COMMISSION_CANCELLED, SECURITY_LOGIN_FAILED, SECURITY_LOGIN_LOCKED,
-                            USER_PASSWORD_RESET_REQUESTED, USER_PASSWORD_CHANGED, COMPANY_UPDATED, COMMISSION_RECALCULATED),
+                            USER_PASSWORD_RESET_REQUESTED, USER_PASSWORD_CHANGED, COMPANY_UPDATED, COMMISSION_RECALCULATED,
+                            AUDIT_EXPORT_REQUESTED, AUDIT_EXPORT_FINISHED, AUDIT_EXPORT_DOWNLOADED),
                     new RetryPolicy(5, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
                             Duration.ofSeconds(30), Duration.ofMinutes(2)))),
             new WorkQueue("notification_events", NOTIFICATION, 3, Duration.ofDays(7),
                     Set.of(USER_CREATED, USER_INVITED, PROPERTY_ASSIGNMENT_CHANGED, PROPERTIES_IMPORTED, COMMISSION_CALCULATED, COMMISSION_PAID,
-                            COMMISSION_CANCELLED, USER_PASSWORD_RESET_REQUESTED, BULK_OPERATION_FINISHED),
+                            COMMISSION_CANCELLED, USER_PASSWORD_RESET_REQUESTED, BULK_OPERATION_FINISHED, AUDIT_EXPORT_FINISHED),
                     new RetryPolicy(6, List.of(Duration.ofSeconds(5), Duration.ofSeconds(30),
                             Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30))))));
 

@@ -171,6 +171,7 @@ class AuditLogApiTest {
         HttpResponse<String> r = raw("/api/v1/audit-logs/export?from=" + day + "&to=" + day.plus(Duration.ofHours(1)), ownerA);
         assertEquals(422, r.statusCode(), r.body());
         assertTrue(r.body().contains("shorter ranges"), r.body());
+        assertTrue(r.body().contains("POST /api/v1/audit-logs/exports"), "points to the asynchronous export: " + r.body());
         assertEquals(200, raw("/api/v1/audit-logs/export?from=" + day + "&to=" + day.plus(Duration.ofMinutes(2)), ownerA).statusCode());
     }
 

@@ -1,6 +1,6 @@
 package realty.local.audit;
 
-import realty.api.audit.AuditExport;
+import realty.core.audit.AuditExport;
 import realty.core.tenancy.RowScope;
 
 import java.io.OutputStream;

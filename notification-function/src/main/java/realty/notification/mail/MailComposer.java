@@ -1,10 +1,12 @@
 package realty.notification.mail;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import realty.core.consumer.PermanentFailureException;
 import realty.core.event.EventEnvelope;
 import realty.core.event.EventType;
+import realty.core.event.payload.AuditExportFinished;
 import realty.core.event.payload.BulkOperationFinished;
 import realty.core.event.payload.CommissionCalculated;
 import realty.core.event.payload.CommissionCancelled;
@@ -48,6 +50,8 @@ import java.util.UUID;
  *   <li>{@code property.assignment.changed} → to the assigned agent's user;</li>
  *   <li>{@code properties.imported} → to the importer;</li>
  *   <li>{@code bulk_operation.finished} → to the user who started the bulk import or bulk sale;</li>
+ *   <li>{@code audit.export.finished} → to the user who requested the export, with the link to its state
+ *       (the API's GET /audit-logs/exports/{id}, which hands out the file), never the file's own URL;</li>
  *   <li>{@code commission.calculated|paid|cancelled} → to each agent / prospector with a user account;
  *       a {@code commission.calculated} with {@code "status": "no_applicable_rule"} → to the financial
  *       users (the payload's {@code recipientUserIds}, else every financial user of the company);</li>
@@ -61,12 +65,19 @@ public class MailComposer {
     private final MailTemplates templates;
     private final InvitationTokens invitations;
     private final PasswordResetMail passwordReset;
+    private final String exportStatusUrl;
 
-    public MailComposer(Recipients recipients, MailTemplates templates, InvitationTokens invitations, PasswordResetMail passwordReset) {
+    /**
+     * @param exportStatusUrl where an audit export's state is read, the export id appended
+     *                        ({@code realty.audit.exports.status-url}: LINK_BASE_URL + /api/v1/audit-logs/exports/)
+     */
+    public MailComposer(Recipients recipients, MailTemplates templates, InvitationTokens invitations, PasswordResetMail passwordReset,
+                        @Value("${realty.audit.exports.status-url:`http://localhost:8080/api/v1/audit-logs/exports/`}") String exportStatusUrl) {
         this.recipients = recipients;
         this.templates = templates;
         this.invitations = invitations;
         this.passwordReset = passwordReset;
+        this.exportStatusUrl = exportStatusUrl;
     }
 
     public List<ComposedMail> compose(EventEnvelope event, Connection c) throws PermanentFailureException, SQLException {
@@ -88,6 +99,7 @@ public class MailComposer {
             case COMMISSION_CANCELLED -> commission(event, payload(event, CommissionCancelled.class), company, c,
                     MailTemplate.COMMISSION_CANCELLED);
             case BULK_OPERATION_FINISHED -> bulkFinished(event, payload(event, BulkOperationFinished.class), company, c);
+            case AUDIT_EXPORT_FINISHED -> exportFinished(event, payload(event, AuditExportFinished.class), company, c);
             default -> List.of();
         };
     }
@@ -188,6 +200,26 @@ public class MailComposer {
             out.add(render(e, MailTemplate.BULK_FINISHED, to, Map.of("company", company,
                     "operation", templates.term(to.locale(), "bulk." + p.kind()), "count", String.valueOf(p.itemCount()),
                     "failed", String.valueOf(p.failedItems()), "correlationId", p.correlationId())));
+        }
+        return out;
+    }
+
+    /** To the user who requested an audit export: ready (how many rows, until when) or failed (why). */
+    private List<ComposedMail> exportFinished(EventEnvelope e, AuditExportFinished p, String company, Connection c) throws SQLException {
+        if (p.requestedBy() == null) {
+            return List.of();
+        }
+        String link = exportStatusUrl + p.exportId();
+        List<ComposedMail> out = new ArrayList<>();
+        for (Recipient to : recipients.users(c, e.companyId(), List.of(p.requestedBy()))) {
+            if (AuditExportFinished.READY.equals(p.status())) {
+                out.add(render(e, MailTemplate.AUDIT_EXPORT_READY, to, Map.of("company", company, "link", link,
+                        "rows", String.valueOf(p.rows() == null ? 0 : p.rows()),
+                        "expires", p.expiresAt() == null ? templates.term(to.locale(), "unknown") : expires(p.expiresAt(), to.locale()))));
+            } else {
+                out.add(render(e, MailTemplate.AUDIT_EXPORT_FAILED, to, Map.of("company", company, "link", link,
+                        "reason", p.error() == null ? templates.term(to.locale(), "unknown") : p.error())));
+            }
         }
         return out;
     }

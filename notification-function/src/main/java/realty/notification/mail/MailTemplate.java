@@ -19,7 +19,9 @@ public enum MailTemplate {
     NO_APPLICABLE_RULE("no-applicable-rule", "name", "company", "sale", "agent", "price"),
     SUMMARY("summary", "name", "count", "items"),
     PASSWORD_RESET("password-reset", "name", "link", "minutes"),
-    BULK_FINISHED("bulk-finished", "name", "company", "operation", "count", "failed", "correlationId");
+    BULK_FINISHED("bulk-finished", "name", "company", "operation", "count", "failed", "correlationId"),
+    AUDIT_EXPORT_READY("audit-export-ready", "name", "company", "rows", "link", "expires"),
+    AUDIT_EXPORT_FAILED("audit-export-failed", "name", "company", "reason", "link");
 
     private final String code;
     private final List<String> variables;

@@ -13,6 +13,7 @@ import realty.core.event.payload.CommissionShare;
 import realty.core.event.payload.EventPayload;
 import realty.core.event.payload.PropertiesImported;
 import realty.core.event.payload.PropertyAssignmentChanged;
+import realty.core.event.payload.AuditExportFinished;
 import realty.core.event.payload.UserCreated;
 import realty.core.event.payload.UserInvited;
 import realty.core.invitation.InvitationSettings;
@@ -44,7 +45,8 @@ class MailComposerTest {
     private final Directory directory = new Directory();
     private final InvitationTokens tokens = new InvitationTokens(invitationSettings());
     private final MailComposer composer = new MailComposer(directory, new MailTemplates(), tokens, new PasswordResetMail(null,
-            new PasswordResetTokens(new PasswordResetSettings()), new PasswordResetSettings(), new MailTemplates()));
+            new PasswordResetTokens(new PasswordResetSettings()), new PasswordResetSettings(), new MailTemplates()),
+            "https://app.realty.dev/api/v1/audit-logs/exports/");
 
     private static InvitationSettings invitationSettings() {
         InvitationSettings s = new InvitationSettings();
@@ -142,6 +144,28 @@ class MailComposerTest {
         assertEquals("You are invited to Demo Imóveis", mails.get(0).subject());
         assertTrue(mails.get(0).body().contains(tokens.link(invitation)), mails.get(0).body());
         assertTrue(mails.get(0).body().contains("until December 1, 2026, 21:30 UTC"), mails.get(0).body());
+    }
+
+    @Test
+    void aReadyAuditExportMailsItsRequesterTheLinkToItsStateNotTheFile() throws Exception {
+        UUID export = UUID.randomUUID();
+        UUID ana = directory.agentUsers.get(AGENT).userId();
+        List<ComposedMail> mails = compose(EventType.AUDIT_EXPORT_FINISHED, new AuditExportFinished(export, ana,
+                AuditExportFinished.READY, 1234L, 99_000L, null, Instant.parse("2026-12-08T10:00:00Z")));
+
+        assertEquals(1, mails.size());
+        assertEquals("ana@x.dev", mails.get(0).to());
+        assertEquals(MailTemplate.AUDIT_EXPORT_READY, mails.get(0).template());
+        assertTrue(mails.get(0).body().contains("https://app.realty.dev/api/v1/audit-logs/exports/" + export + "\n"), mails.get(0).body());
+        assertTrue(mails.get(0).body().contains("1234 registros") && mails.get(0).body().contains("08/12/2026 às 10:00 UTC"),
+                mails.get(0).body());
+
+        List<ComposedMail> failed = compose(EventType.AUDIT_EXPORT_FINISHED, new AuditExportFinished(export, ana,
+                AuditExportFinished.FAILED, null, null, "the range took longer than 80 s to export; ask for shorter ranges", null));
+        assertEquals(MailTemplate.AUDIT_EXPORT_FAILED, failed.get(0).template());
+        assertTrue(failed.get(0).body().contains("ask for shorter ranges"), failed.get(0).body());
+        assertEquals(List.of(), compose(EventType.AUDIT_EXPORT_FINISHED, new AuditExportFinished(export, null,
+                AuditExportFinished.READY, 1L, 1L, null, null)), "no requester (platform admin): no mail");
     }
 
     @Test

@@ -10,5 +10,6 @@ public sealed interface EventPayload permits UserCreated, UserUpdated, UserAnony
         PropertyAssignmentChanged, PropertiesImported, SaleCompleted, SaleCancelled, CommissionSplitRequested,
         CommissionCalculated, CommissionPaid, CommissionCancelled, SecurityAccessDenied, DeadLetterActioned,
         SecurityLoginFailed, SecurityLoginLocked, PasswordResetRequested, PasswordChanged, 
-        CompanyUpdated, CommissionRecalculated, BulkOperationFinished, UnreadablePayload {
+        CompanyUpdated, CommissionRecalculated, BulkOperationFinished, AuditExportRequested,
+        AuditExportFinished, AuditExportDownloaded, UnreadablePayload {
 }

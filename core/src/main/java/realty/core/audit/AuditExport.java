@@ -1,9 +1,8 @@
-package realty.api.audit;
+package realty.core.audit;
 
 import jakarta.inject.Singleton;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import realty.core.audit.AuditRows;
 import realty.core.tenancy.RowScope;
 
 import java.io.IOException;
