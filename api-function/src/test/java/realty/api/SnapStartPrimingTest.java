@@ -11,14 +11,12 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import realty.core.broker.BrokerConnection;
+import realty.core.consumer.QueueFunctionPrimingCheck;
 import realty.localinfra.FunctionTestProperties;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -68,24 +66,7 @@ class SnapStartPrimingTest implements TestPropertyProvider {
 
     /** Row counts of every table in the public schema, straight from a connection outside the pool. */
     private Map<String, Long> rowCounts() throws Exception {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        HikariDataSource pool = pool();
-        try (Connection c = java.sql.DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
-             Statement s = c.createStatement()) {
-            List<String> tables = new java.util.ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String t : tables) {
-                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + t + "\"")) {
-                    rs.next();
-                    counts.put(t, rs.getLong(1));
-                }
-            }
-        }
-        return counts;
+        return QueueFunctionPrimingCheck.rowCounts(pool());
     }
 
     @Test

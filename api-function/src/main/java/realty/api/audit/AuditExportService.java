@@ -68,7 +68,7 @@ public class AuditExportService {
             throw ProblemException.badRequest("empty range", Map.of("to", "must be after from"));
         }
         AuditExport.Format format = format(body.format());
-        UUID company = companyOf(caller, body.companyId());
+        UUID company = Access.companyOrSole(caller, body.companyId());
         if (archive.isEmpty()) {
             // No archive configured for this API (AWS: REALTY_AUDIT_ARCHIVE_BUCKET): nothing could serve the file.
             throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", "audit exports are not configured", null);
@@ -177,15 +177,4 @@ public class AuditExportService {
         }
     }
 
-    private static UUID companyOf(Caller caller, @Nullable UUID requested) {
-        if (requested == null) {
-            if (caller.companyIds().size() != 1) {
-                throw ProblemException.badRequest("companyId is required", Map.of("companyId",
-                        "required: you belong to " + (caller.platformAdmin() ? "every company" : caller.companyIds().size() + " companies")));
-            }
-            return caller.companyIds().iterator().next();
-        }
-        Access.requireCompany(caller, requested);
-        return requested;
-    }
 }

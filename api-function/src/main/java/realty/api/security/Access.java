@@ -39,6 +39,22 @@ public final class Access {
         }
     }
 
+    /**
+     * @return the company a request names, checked with {@link #requireCompany}, or the caller's only
+     *         company when it names none; 400 when it names none and the caller has several (or is the platform admin)
+     */
+    public static UUID companyOrSole(Caller caller, UUID requested) {
+        if (requested == null) {
+            if (caller.companyIds().size() != 1) {
+                throw ProblemException.badRequest("companyId is required", java.util.Map.of("companyId",
+                        "required: you belong to " + (caller.platformAdmin() ? "every company" : caller.companyIds().size() + " companies")));
+            }
+            return caller.companyIds().iterator().next();
+        }
+        requireCompany(caller, requested);
+        return requested;
+    }
+
     /** A visible row the action does not cover. */
     public static ProblemException forbiddenOnRow(Resource resource, Action action) {
         return ProblemException.forbidden("your profiles may not " + action.name().toLowerCase() + " this "

@@ -3,6 +3,7 @@ package realty.api.webhook;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
+import realty.api.security.Access;
 import realty.api.web.ProblemException;
 import realty.core.event.EventType;
 import realty.core.id.TimeOrderedIds;
@@ -54,7 +55,7 @@ public class WebhookSubscriptionService {
 
     public WebhookView create(Caller caller, CreateWebhookRequest request) {
         require(caller, Action.CREATE);
-        UUID companyId = companyOf(caller, request.companyId());
+        UUID companyId = Access.companyOrSole(caller, request.companyId());
         List<String> types = eventTypes(request.eventTypes());
         String url = request.url().trim();
         try {
@@ -113,20 +114,6 @@ public class WebhookSubscriptionService {
         if (PermissionMatrix.scopeOf(caller, WEBHOOK, action).isEmpty()) {
             throw ProblemException.forbidden("your profiles may not " + action.name().toLowerCase() + " webhook subscriptions");
         }
-    }
-
-    private static UUID companyOf(Caller caller, @Nullable UUID requested) {
-        if (requested == null) {
-            if (caller.companyIds().size() != 1) {
-                throw ProblemException.badRequest("companyId is required", Map.of("companyId",
-                        "required: you belong to " + (caller.platformAdmin() ? "every company" : caller.companyIds().size() + " companies")));
-            }
-            return caller.companyIds().iterator().next();
-        }
-        if (!caller.belongsTo(requested)) {
-            throw ProblemException.multiTenancyViolation("you do not belong to company " + requested);
-        }
-        return requested;
     }
 
     private List<String> eventTypes(List<String> requested) {

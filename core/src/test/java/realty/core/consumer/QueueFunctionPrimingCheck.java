@@ -101,10 +101,13 @@ public final class QueueFunctionPrimingCheck {
         return (HikariDataSource) ctx.getBean(DataSourceResolver.class).resolve(ctx.getBean(DataSource.class));
     }
 
-    /** Row counts of every table in the public schema, from a connection outside the pool. */
     private Map<String, Long> rowCounts() throws Exception {
+        return rowCounts(pool());
+    }
+
+    /** @return row counts of every table in the public schema, from a connection outside {@code pool} */
+    public static Map<String, Long> rowCounts(HikariDataSource pool) throws Exception {
         Map<String, Long> counts = new LinkedHashMap<>();
-        HikariDataSource pool = pool();
         try (Connection c = java.sql.DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
              Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
