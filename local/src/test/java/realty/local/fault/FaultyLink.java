@@ -81,16 +81,32 @@ public final class FaultyLink implements AutoCloseable {
         server = s;
         Thread acceptor = new Thread(() -> {
             while (!s.isClosed()) {
+                Socket client;
                 try {
-                    Socket client = s.accept();
-                    Socket upstream = new Socket(targetHost, targetPort);
-                    open.add(client);
-                    open.add(upstream);
-                    pump(client, upstream);
-                    pump(upstream, client);
+                    client = s.accept();
                 } catch (IOException e) {
                     return; // closed by cut()
                 }
+                Socket upstream;
+                try {
+                    upstream = new Socket(targetHost, targetPort);
+                } catch (IOException e) {
+                    closeQuietly(client); // the server itself refused: so does the link, for this one
+                    continue;
+                }
+                // A connection accepted just before cut() must not outlive it: cut() clears the open
+                // set under this lock, so one registered after it sees another server and is dropped.
+                synchronized (this) {
+                    if (server != s) {
+                        closeQuietly(client);
+                        closeQuietly(upstream);
+                        return;
+                    }
+                    open.add(client);
+                    open.add(upstream);
+                }
+                pump(client, upstream);
+                pump(upstream, client);
             }
         }, "faulty-link-" + port);
         acceptor.setDaemon(true);
