@@ -52,9 +52,13 @@ public interface AgentRepository extends GenericRepository<Agent, UUID> {
     @Query(COLUMNS + "WHERE a.company_id = :companyId AND a.user_id = :userId AND " + SCOPE)
     Optional<AgentView> findByUser(RowScope scope, UUID companyId, UUID userId);
 
-    /** The agent record holding a CPF in one company (at most one: UNIQUE (company_id, cpf)). */
+    /**
+     * The agent record holding a CPF in one company (at most one: UNIQUE (company_id, cpf)). The column
+     * is char(11): compared as text it could use no index and read all of the company's agents
+     * (HotPathPlansTest); bpchar without a length does not truncate what it is given.
+     */
     @Scoped
-    @Query(COLUMNS + "WHERE a.company_id = :companyId AND a.cpf = :cpf AND " + SCOPE)
+    @Query(COLUMNS + "WHERE a.company_id = :companyId AND a.cpf = CAST(:cpf AS bpchar) AND " + SCOPE)
     Optional<AgentView> findByCpf(RowScope scope, UUID companyId, String cpf);
 
     /** Links a record that had no user to one, and activates it; 0 when it is linked already (a concurrent link won). */

@@ -6,6 +6,7 @@ import realty.core.outbox.EventRef;
 import realty.core.outbox.OutboxSettings;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
+import realty.core.db.GenericPlans;
 import realty.core.event.EventEnvelope;
 
 import java.sql.Connection;
@@ -52,8 +53,24 @@ public class EventfulTransaction {
     }
 
     public <T> Committed<T> execute(Work<T> work) {
+        return execute(work, false);
+    }
+
+    /**
+     * The same for a write of the hot path whose every statement is checked as a generic plan too
+     * (HotPathPlansTest): they may run on the plans the server keeps instead of being planned at
+     * each execution (GenericPlans). User creation only, today.
+     */
+    public <T> Committed<T> executeOnKeptPlans(Work<T> work) {
+        return execute(work, true);
+    }
+
+    private <T> Committed<T> execute(Work<T> work, boolean keptPlans) {
         Written<T> written = tx.executeWrite(status -> {
             try {
+                if (keptPlans) {
+                    GenericPlans.allow(status.getConnection());
+                }
                 Result<T> r = work.run(status.getConnection());
                 return new Written<>(r, outbox.append(status.getConnection(), r.events()));
             } catch (RuntimeException e) {

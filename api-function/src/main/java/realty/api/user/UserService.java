@@ -81,7 +81,7 @@ public class UserService {
         UUID id = TimeOrderedIds.next();
         String locale = request.locale() == null ? "pt-BR" : request.locale();
 
-        EventfulTransaction.Committed<UserView> committed = writes.execute(c -> {
+        EventfulTransaction.Committed<UserView> committed = writes.executeOnKeptPlans(c -> {
             requireCompaniesExist(companies);
             insertUser(id, request, passwordHash, locale, caller, profiles, companies);
             agentLink.created(caller, id, request.name().trim(), profiles, companies, request.cpf(), request.creci());

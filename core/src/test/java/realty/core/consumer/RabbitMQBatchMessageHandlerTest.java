@@ -361,6 +361,39 @@ class RabbitMQBatchMessageHandlerTest implements TestPropertyProvider {
         assertEquals(1, effects(bad));
     }
 
+    /**
+     * The batch's statements may run on kept generic plans (GenericPlans, SET LOCAL inside the batch's
+     * transaction); the pooled connection comes back with the safe default, a custom plan at every execution.
+     */
+    @Test
+    void theBatchRunsOnKeptPlansAndTheConnectionGoesBackToCustomPlans() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        RowWriter writer = new RowWriter() {
+            @Override
+            public void handle(EventEnvelope event, HandlerContext context) throws Exception {
+                seen.add(planCacheMode(context.connection()));
+                super.handle(event, context);
+            }
+        };
+        RabbitMQBatchMessageHandler handler = ctx.getBean(BatchMessageHandlerBuilder.class).buildWithEventHandler(queue, writer);
+
+        assertEquals(new BatchReport(2, 2, 0, 0, 0), committed(handler.processBatch(QueueTestSupport.batch(ctx, queue.name(), events(2)))));
+
+        assertEquals(List.of("auto", "auto"), seen);
+        for (int i = 0; i < 3; i++) { // the pool's connections, the batch's one among them
+            try (Connection c = db().getConnection()) {
+                assertEquals("force_custom_plan", planCacheMode(c));
+            }
+        }
+    }
+
+    private static String planCacheMode(Connection c) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('plan_cache_mode')"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     private static int deadPort() throws Exception {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();

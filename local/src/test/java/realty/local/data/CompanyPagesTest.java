@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import realty.api.ApiFunction;
+import realty.api.outbox.EventfulTransaction;
 import realty.api.user.UserRepository;
 import realty.core.config.FunctionContexts;
 import realty.core.tenancy.RowScope;
@@ -128,6 +129,32 @@ class CompanyPagesTest {
             }
             return null;
         });
+    }
+
+    /**
+     * User creation's transaction may run on the plans the server keeps (GenericPlans: every statement
+     * of it is checked as a generic plan by HotPathPlansTest); any other write, and the connection once
+     * the transaction is over, plan every execution.
+     */
+    @Test
+    void userCreationRunsOnKeptPlansAndOtherWritesPlanEveryExecution() {
+        EventfulTransaction writes = t.system.apiContext().getBean(EventfulTransaction.class);
+        assertEquals("auto", writes.executeOnKeptPlans(c -> new EventfulTransaction.Result<>(planCacheMode(c), List.of())).value());
+        assertEquals("force_custom_plan", writes.execute(c -> new EventfulTransaction.Result<>(planCacheMode(c), List.of())).value());
+        @SuppressWarnings("unchecked")
+        TransactionOperations<Connection> tx = t.system.apiContext().getBean(TransactionOperations.class);
+        for (int i = 0; i < 3; i++) {
+            assertEquals("force_custom_plan", tx.executeRead(status -> planCacheMode(status.getConnection())));
+        }
+    }
+
+    private static String planCacheMode(Connection c) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW plan_cache_mode")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every item of a list, page by page of {@code limit}: each page's ids in increasing order, and after the previous page's. */

@@ -58,11 +58,12 @@ public interface RecipientRepository extends GenericRepository<RecipientReposito
 
     @Scoped
     @Query("""
-            SELECT DISTINCT u.id, u.email, u.name, u.locale FROM users u
-            JOIN user_companies uc ON uc.user_id = u.id
+            SELECT DISTINCT u.id, u.email, u.name, u.locale FROM user_companies uc
+            JOIN users u ON u.id = uc.user_id
             JOIN user_profiles p ON p.user_id = u.id AND p.profile = :profile
-            WHERE u.active AND (:allCompanies OR uc.company_id = ANY(CAST(:companies AS uuid[]))) ORDER BY u.email""")
-    List<User> withProfile(RowScope scope, String profile);
+            WHERE uc.company_id = :companyId AND u.active
+              AND (:allCompanies OR uc.company_id = ANY(CAST(:companies AS uuid[]))) ORDER BY u.email""")
+    List<User> withProfile(RowScope scope, UUID companyId, String profile);
 
     @Scoped
     @Query("SELECT a.name FROM agents a WHERE a.id = :agentId AND (:allCompanies OR a.company_id = ANY(CAST(:companies AS uuid[])))")

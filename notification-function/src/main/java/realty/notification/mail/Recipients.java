@@ -46,7 +46,7 @@ public class Recipients {
     }
 
     public List<Recipient> withProfile(Connection c, UUID companyId, String profile) {
-        return rows.withProfile(RowScope.company(companyId), profile).stream().map(Recipients::recipient).toList();
+        return rows.withProfile(RowScope.company(companyId), companyId, profile).stream().map(Recipients::recipient).toList();
     }
 
     public Optional<String> agentName(Connection c, UUID companyId, UUID agentId) {
