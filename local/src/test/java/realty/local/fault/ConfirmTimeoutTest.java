@@ -22,6 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConfirmTimeoutTest {
+    private static final long CONFIRM_TIMEOUT_MS = 1500;
+    /** Longer than the confirm timeout, so that the event answered PENDING is still too young for the relay when checked. */
+    private static final long RELAY_GRACE_MS = 4000;
     private FaultyLink link;
     private TestSystem t;
     private String owner;
@@ -31,7 +34,10 @@ class ConfirmTimeoutTest {
     void start() throws Exception {
         var rabbit = realty.localinfra.LocalRabbitMq.shared();
         link = new FaultyLink(rabbit.host(), rabbit.port());
-        t = new TestSystem(link.port(), Map.of(), Map.of("rabbitmq.confirm-timeout", "400ms"), false);
+        // Long enough for a confirm on a CI machine under load (at 400 ms the "before" and "after" writes
+        // were sometimes answered PENDING there), short enough to wait out once.
+        t = new TestSystem(link.port(), Map.of(), Map.of("rabbitmq.confirm-timeout", CONFIRM_TIMEOUT_MS + "ms",
+                "realty.outbox.relay-grace", RELAY_GRACE_MS + "ms"), false);
         String admin = t.adminToken();
         company = t.createCompany(admin, "Confirm Timeout Agency");
         String email = TestSystem.email("owner");
@@ -65,14 +71,14 @@ class ConfirmTimeoutTest {
         }
         long tookMs = (System.nanoTime() - started) / 1_000_000;
         assertEquals("PENDING", r.events().get(0).get("status"), r.body().toString());
-        assertTrue(tookMs >= 400, "answered after " + tookMs + " ms, before the confirm timeout");
+        assertTrue(tookMs >= CONFIRM_TIMEOUT_MS, "answered after " + tookMs + " ms, before the confirm timeout");
         UUID event = r.event("user.created");
         // Confirmed or not, only the outbox row decides: PENDING until a publish is confirmed.
         assertEquals("PENDING", t.value("SELECT status FROM outbox_events WHERE id = ?", event));
 
         // The next write that publishes drains what was left pending once older than the relay's grace
         // (the relay would too, within its minute).
-        Thread.sleep(600);
+        Thread.sleep(RELAY_GRACE_MS - CONFIRM_TIMEOUT_MS + 200);
         assertEquals("PUBLISHED", t.expect(201, invite("after")).events().get(0).get("status"));
         assertEquals("PUBLISHED", TestSystem.eventually(Duration.ofSeconds(20),
                 () -> "PUBLISHED".equals(t.value("SELECT status FROM outbox_events WHERE id = ?", event)) ? "PUBLISHED" : null));
