@@ -4,6 +4,7 @@ import io.micronaut.json.JsonMapper;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import realty.api.security.PasswordHasher;
+import realty.core.topology.Topology;
 import realty.local.LocalSystem;
 
 import java.sql.PreparedStatement;
@@ -53,6 +54,36 @@ final class ApiLoadBench {
         lowCost();
         if (options.prodCostRuns) {
             productionCost();
+        }
+    }
+
+    /**
+     * Waits until the queue functions' queues have stayed empty for half a second, so that a phase
+     * starts without the previous phase's backlog (a closed-loop phase would otherwise measure the
+     * drain beside it, and a CPU sample would count another phase's work).
+     */
+    private void awaitDrained(String vhost, Topology topology, String before) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MINUTES.toNanos(3);
+        try (com.rabbitmq.client.Connection c = infra.amqpConnection(vhost, "bench-p1-drained");
+             com.rabbitmq.client.Channel ch = c.createChannel()) {
+            int quiet = 0;
+            while (quiet < 5) {
+                long ready = 0;
+                for (String function : List.of(Topology.AUDIT, Topology.COMMISSION, Topology.NOTIFICATION)) {
+                    ready += ch.queueDeclarePassive(topology.queueOfFunction(function).name()).getMessageCount();
+                }
+                quiet = ready == 0 ? quiet + 1 : 0;
+                if (System.nanoTime() > deadline) {
+                    report.detail("P1: " + ready + " events still queued after 3 min, before " + before);
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        }
+        double waited = (System.nanoTime() - start) / 1e9;
+        if (waited > 1) {
+            report.detail(String.format("P1: waited %.1f s for the queue functions to drain, before %s", waited, before));
         }
     }
 
@@ -110,15 +141,19 @@ final class ApiLoadBench {
             report.detail("P1 warm-up (bcrypt cost " + options.lowCost + "): " + describe(warm));
             report.detail("P1 invitation path warm-up: " + describe(load(api, tenant, options.rate,
                     Math.min(3, options.p1WarmupSeconds), "p1iwarm", true)));
+            Topology topology = system.apiContext().getBean(Topology.class);
+            awaitDrained(vhost, topology, "the invitation path's service time");
             LoadResult invitedSeq = sequential(api, tenant, 300, "p1iseq", true);
             invitedServiceP50 = invitedSeq.p(50);
             report.detail("P1 invitation path, one request at a time: " + describe(invitedSeq));
+            awaitDrained(vhost, topology, "the password path's service time");
             LoadResult seq = sequential(api, tenant, 300, "p1seq", false);
             serviceP50 = seq.p(50);
             report.detail("P1 one request at a time (bcrypt cost " + options.lowCost + "): " + describe(seq));
             report.detail("API context bean definitions: " + beansBefore + " before the warm-up, "
                     + system.apiContext().getAllBeanDefinitions().size() + " after " + (warm.statuses().values().stream().mapToLong(Long::longValue).sum() + 300) + " requests");
             for (int rep = 1; rep <= options.reps; rep++) {
+                awaitDrained(vhost, topology, "P1 rep " + rep);
                 LoadResult r = load(api, tenant, options.rate, options.p1Seconds, "p1r" + rep, false);
                 p50.add(r.p(50));
                 p99.add(r.p(99));
@@ -133,8 +168,11 @@ final class ApiLoadBench {
                 }
             }
             for (int rep = 1; rep <= options.reps; rep++) {
+                awaitDrained(vhost, topology, "P1 invitation path rep " + rep);
                 CpuSample before = CpuSample.take(postmaster);
                 LoadResult r = load(api, tenant, options.rate, options.p1Seconds, "p1i" + rep, true);
+                // Until the queue functions have handled what the requests emitted: their CPU is the requests' too.
+                awaitDrained(vhost, topology, "the CPU of P1 invitation path rep " + rep);
                 CpuSample after = CpuSample.take(postmaster);
                 invitedCpu.add(before, after, r.statuses().values().stream().mapToLong(Long::longValue).sum());
                 invited50.add(r.p(50));
