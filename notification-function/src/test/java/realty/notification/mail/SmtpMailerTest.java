@@ -47,6 +47,17 @@ class SmtpMailerTest {
         assertNull(p.get("mail.smtp.ssl.enable"));
     }
 
+    /**
+     * Jakarta Mail finds its StreamProvider by the class named in a system property instead of a
+     * ServiceLoader scan at every MimeUtility call (jakartaee/mail-api#861; see SmtpMailer).
+     */
+    @Test
+    void theMailStreamProviderIsNamedSoJakartaMailDoesNotScanForItAtEveryCall() throws Exception {
+        Class.forName(SmtpMailer.class.getName(), true, SmtpMailer.class.getClassLoader());
+        assertEquals(org.eclipse.angus.mail.util.MailStreamProvider.class.getName(), System.getProperty(SmtpMailer.STREAM_PROVIDER));
+        assertEquals(org.eclipse.angus.mail.util.MailStreamProvider.class, jakarta.mail.util.StreamProvider.provider().getClass());
+    }
+
     private static GreenMail relay(int port) {
         GreenMail g = new GreenMail(port == 0 ? new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort()
                 : new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
