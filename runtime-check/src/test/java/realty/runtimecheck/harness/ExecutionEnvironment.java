@@ -97,7 +97,7 @@ public final class ExecutionEnvironment implements AutoCloseable {
      * util-linux's {@code setpriv --pdeathsig KILL} in front of the JVM, where available: the kernel
      * kills the function's JVM when the thread that started it ends, so nothing outlives a test JVM
      * that is killed without running its shutdown hooks. setpriv execs the JVM (same pid). Environments
-     * are started from threads that live as long as the test class (the JUnit thread, the suite's
+     * are started from threads that live as long as the test class (the JUnit thread that runs the class, the suite's
      * start queue).
      */
     private static final List<String> PARENT_DEATH_KILLS = parentDeathKills();
@@ -218,11 +218,21 @@ public final class ExecutionEnvironment implements AutoCloseable {
         processEnvironment = buildEnvironment();
     }
 
-    /** Starts the process: INIT begins. */
+    /** Starts the process once its INIT has a CPU slot ({@link CpuSlots}; waiting is not INIT time): INIT begins. */
     public static ExecutionEnvironment start(Spec spec) {
-        ExecutionEnvironment env = new ExecutionEnvironment(spec);
-        LIVE.add(env);
-        env.launch();
+        int slots = spec.snapStart() ? 1 : CpuSlots.ALL;
+        CpuSlots.acquire(slots, spec.functionName());
+        ExecutionEnvironment env;
+        try {
+            env = new ExecutionEnvironment(spec);
+            LIVE.add(env);
+            env.launch();
+        } catch (RuntimeException | Error e) {
+            CpuSlots.release(slots);
+            throw e;
+        }
+        // Completed once, however INIT ends (success, error, exit, timeout, close).
+        env.init.whenComplete((result, failure) -> CpuSlots.release(slots));
         return env;
     }
 
