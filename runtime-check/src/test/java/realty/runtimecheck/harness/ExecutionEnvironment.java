@@ -184,6 +184,8 @@ public final class ExecutionEnvironment implements AutoCloseable {
     private volatile ScheduledFuture<?> initWatchdog;
     private volatile String initErrorTypeHeader;
     private volatile JsonNode initError;
+    /** The CPU slots of an INIT retried inside the first invocation, until that INIT ends. */
+    private final java.util.concurrent.atomic.AtomicBoolean retrySlots = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final class Invocation {
         final String id = UUID.randomUUID().toString();
@@ -367,6 +369,7 @@ public final class ExecutionEnvironment implements AutoCloseable {
             if (p != process || phase == Phase.CLOSED) {
                 return;
             }
+            releaseRetrySlots();
             inv = current;
             switch (phase) {
                 case INIT, RESTORE -> {
@@ -398,6 +401,12 @@ public final class ExecutionEnvironment implements AutoCloseable {
             JsonNode error = Json.parse(Json.write(Map.of("errorType", "Runtime.ExitError",
                     "errorMessage", "RequestId: " + inv.id + " Error: Runtime exited with error: exit status " + code)));
             inv.result.complete(new InvokeResult(inv.id, Json.write(error), "Unhandled", "Runtime.ExitError", error, inv.elapsed()));
+        }
+    }
+
+    private void releaseRetrySlots() {
+        if (retrySlots.getAndSet(false)) {
+            CpuSlots.release(CpuSlots.ALL);
         }
     }
 
@@ -451,6 +460,7 @@ public final class ExecutionEnvironment implements AutoCloseable {
             if (phase == Phase.INIT) {
                 Duration d = sinceInitStart();
                 if (suppressedInit) {
+                    releaseRetrySlots();
                     report(String.format(Locale.ROOT, "INIT_REPORT Init Duration: %.2f ms Phase: invoke Status: success", d.toNanos() / 1e6));
                 } else {
                     report(String.format(Locale.ROOT, "INIT_REPORT Init Duration: %.2f ms Phase: init Status: success", d.toNanos() / 1e6));
@@ -605,11 +615,22 @@ public final class ExecutionEnvironment implements AutoCloseable {
 
     /** Invokes the function synchronously, as Lambda's Invoke API (RequestResponse) would. */
     public InvokeResult invoke(String payload) {
+        boolean retry;
         synchronized (this) {
-            if (phase == Phase.INIT_TIMED_OUT && !spec.snapStart()) {
-                // Lambda retries INIT inside the first invocation, with the function's timeout.
-                suppressedInit = true;
-                launch();
+            retry = phase == Phase.INIT_TIMED_OUT && !spec.snapStart();
+        }
+        if (retry) {
+            // The retried INIT is an on-demand INIT like the first: it takes every CPU slot (outside the monitor).
+            CpuSlots.acquire(CpuSlots.ALL, spec.functionName());
+            synchronized (this) {
+                if (phase == Phase.INIT_TIMED_OUT) {
+                    // Lambda retries INIT inside the first invocation, with the function's timeout.
+                    suppressedInit = true;
+                    retrySlots.set(true);
+                    launch();
+                } else {
+                    CpuSlots.release(CpuSlots.ALL);
+                }
             }
         }
         Invocation inv = new Invocation(payload.getBytes(StandardCharsets.UTF_8));
@@ -757,6 +778,7 @@ public final class ExecutionEnvironment implements AutoCloseable {
     @Override
     public void close() {
         LIVE.remove(this);
+        releaseRetrySlots();
         synchronized (this) {
             phase = Phase.CLOSED;
         }
