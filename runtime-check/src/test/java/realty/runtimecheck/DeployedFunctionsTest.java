@@ -199,7 +199,7 @@ abstract class DeployedFunctionsTest {
             assertExactEnvironment(deploy, "deploy");
             assertFalse(cloud.tableExists("flyway_schema_history"),
                     "the deploy task ran Flyway during INIT (10 s limit); migrations belong in its invocation");
-            // Seventeen migrations are a burst like an INIT: it holds a CPU slot, so no on-demand INIT runs beside it.
+            // The migrations are a burst like an INIT: the invocation holds a CPU slot, so no on-demand INIT runs beside it.
             r = CpuSlots.holdingOne(deploy.functionName() + " invocation", () -> deploy.invoke(source().deployTaskInput(tokens)));
         } finally {
             // The on-demand functions start after the deploy task, in the order the tests need them.
