@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.junit.jupiter.Container;
@@ -58,6 +59,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (the SMTP sink listens on loopback only).
  */
 @Testcontainers(disabledWithoutDocker = true)
+// Alone, not beside the other classes (junit-platform.properties): its containers would crowd their INITs.
+@Isolated
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackDeploymentTest {

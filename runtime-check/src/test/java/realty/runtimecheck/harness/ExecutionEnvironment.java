@@ -97,7 +97,7 @@ public final class ExecutionEnvironment implements AutoCloseable {
      * util-linux's {@code setpriv --pdeathsig KILL} in front of the JVM, where available: the kernel
      * kills the function's JVM when the thread that started it ends, so nothing outlives a test JVM
      * that is killed without running its shutdown hooks. setpriv execs the JVM (same pid). Environments
-     * are started from threads that live as long as the test class (the JUnit thread, the suite's
+     * are started from threads that live as long as the test class (the JUnit thread that runs the class, the suite's
      * start queue).
      */
     private static final List<String> PARENT_DEATH_KILLS = parentDeathKills();
@@ -184,6 +184,8 @@ public final class ExecutionEnvironment implements AutoCloseable {
     private volatile ScheduledFuture<?> initWatchdog;
     private volatile String initErrorTypeHeader;
     private volatile JsonNode initError;
+    /** The CPU slots of an INIT retried inside the first invocation, until that INIT ends. */
+    private final java.util.concurrent.atomic.AtomicBoolean retrySlots = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final class Invocation {
         final String id = UUID.randomUUID().toString();
@@ -218,11 +220,21 @@ public final class ExecutionEnvironment implements AutoCloseable {
         processEnvironment = buildEnvironment();
     }
 
-    /** Starts the process: INIT begins. */
+    /** Starts the process once its INIT has a CPU slot ({@link CpuSlots}; waiting is not INIT time): INIT begins. */
     public static ExecutionEnvironment start(Spec spec) {
-        ExecutionEnvironment env = new ExecutionEnvironment(spec);
-        LIVE.add(env);
-        env.launch();
+        int slots = spec.snapStart() ? 1 : CpuSlots.ALL;
+        CpuSlots.acquire(slots, spec.functionName());
+        ExecutionEnvironment env;
+        try {
+            env = new ExecutionEnvironment(spec);
+            LIVE.add(env);
+            env.launch();
+        } catch (RuntimeException | Error e) {
+            CpuSlots.release(slots);
+            throw e;
+        }
+        // Completed once, however INIT ends (success, error, exit, timeout, close).
+        env.init.whenComplete((result, failure) -> CpuSlots.release(slots));
         return env;
     }
 
@@ -357,6 +369,7 @@ public final class ExecutionEnvironment implements AutoCloseable {
             if (p != process || phase == Phase.CLOSED) {
                 return;
             }
+            releaseRetrySlots();
             inv = current;
             switch (phase) {
                 case INIT, RESTORE -> {
@@ -388,6 +401,12 @@ public final class ExecutionEnvironment implements AutoCloseable {
             JsonNode error = Json.parse(Json.write(Map.of("errorType", "Runtime.ExitError",
                     "errorMessage", "RequestId: " + inv.id + " Error: Runtime exited with error: exit status " + code)));
             inv.result.complete(new InvokeResult(inv.id, Json.write(error), "Unhandled", "Runtime.ExitError", error, inv.elapsed()));
+        }
+    }
+
+    private void releaseRetrySlots() {
+        if (retrySlots.getAndSet(false)) {
+            CpuSlots.release(CpuSlots.ALL);
         }
     }
 
@@ -441,6 +460,7 @@ public final class ExecutionEnvironment implements AutoCloseable {
             if (phase == Phase.INIT) {
                 Duration d = sinceInitStart();
                 if (suppressedInit) {
+                    releaseRetrySlots();
                     report(String.format(Locale.ROOT, "INIT_REPORT Init Duration: %.2f ms Phase: invoke Status: success", d.toNanos() / 1e6));
                 } else {
                     report(String.format(Locale.ROOT, "INIT_REPORT Init Duration: %.2f ms Phase: init Status: success", d.toNanos() / 1e6));
@@ -595,11 +615,22 @@ public final class ExecutionEnvironment implements AutoCloseable {
 
     /** Invokes the function synchronously, as Lambda's Invoke API (RequestResponse) would. */
     public InvokeResult invoke(String payload) {
+        boolean retry;
         synchronized (this) {
-            if (phase == Phase.INIT_TIMED_OUT && !spec.snapStart()) {
-                // Lambda retries INIT inside the first invocation, with the function's timeout.
-                suppressedInit = true;
-                launch();
+            retry = phase == Phase.INIT_TIMED_OUT && !spec.snapStart();
+        }
+        if (retry) {
+            // The retried INIT is an on-demand INIT like the first: it takes every CPU slot (outside the monitor).
+            CpuSlots.acquire(CpuSlots.ALL, spec.functionName());
+            synchronized (this) {
+                if (phase == Phase.INIT_TIMED_OUT) {
+                    // Lambda retries INIT inside the first invocation, with the function's timeout.
+                    suppressedInit = true;
+                    retrySlots.set(true);
+                    launch();
+                } else {
+                    CpuSlots.release(CpuSlots.ALL);
+                }
             }
         }
         Invocation inv = new Invocation(payload.getBytes(StandardCharsets.UTF_8));
@@ -747,6 +778,7 @@ public final class ExecutionEnvironment implements AutoCloseable {
     @Override
     public void close() {
         LIVE.remove(this);
+        releaseRetrySlots();
         synchronized (this) {
             phase = Phase.CLOSED;
         }

@@ -5,10 +5,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -21,19 +26,49 @@ import java.util.zip.ZipFile;
  * (the task root is read-only in Lambda, so sharing changes nothing).
  */
 public final class TaskRoots {
-    private static final Map<Path, Path> EXTRACTED = new ConcurrentHashMap<>();
+    /** Extractions started, by package: a future, so that the map is not locked while a package extracts. */
+    private static final Map<Path, CompletableFuture<Path>> EXTRACTED = new ConcurrentHashMap<>();
+    private static final ExecutorService EXTRACTORS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "task-root-extract");
+        t.setDaemon(true);
+        return t;
+    });
 
     private TaskRoots() {
     }
 
     /** The task root of a deployment package, extracted under {@code target/task-roots/}. */
     public static Path of(Path deploymentPackage) {
+        try {
+            return start(deploymentPackage).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * Starts extracting every package not extracted yet, each on a thread of its own (most of the
+     * time is creating tens of thousands of files, which packages can do side by side), each holding
+     * a CPU slot ({@link CpuSlots}) so that no INIT competes with more than one.
+     */
+    public static CompletableFuture<Void> extractAll(Collection<Path> deploymentPackages) {
+        return CompletableFuture.allOf(deploymentPackages.stream().map(TaskRoots::start).toArray(CompletableFuture[]::new));
+    }
+
+    private static CompletableFuture<Path> start(Path deploymentPackage) {
         Path pkg = deploymentPackage.toAbsolutePath().normalize();
         if (!Files.isRegularFile(pkg)) {
             throw new IllegalStateException("no deployment package at " + pkg
                     + ": build the function jars first (mvn -B -ntp install -DskipTests at the repository root)");
         }
-        return EXTRACTED.computeIfAbsent(pkg, TaskRoots::extract);
+        return EXTRACTED.computeIfAbsent(pkg, p -> CompletableFuture.supplyAsync(() -> {
+            CpuSlots.acquire(1, "extracting " + p);
+            try {
+                return extract(p);
+            } finally {
+                CpuSlots.release(1);
+            }
+        }, EXTRACTORS));
     }
 
     private static Path extract(Path pkg) {
