@@ -10,7 +10,11 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
 import java.sql.SQLException;
+import java.util.Map;
 import java.sql.SQLTransientConnectionException;
 
 /**
@@ -36,9 +40,47 @@ public class UnexpectedErrorHandler implements ExceptionHandler<RuntimeException
                             "The database is unreachable; retry later.", null))
                     .header("Retry-After", RETRY_AFTER_SECONDS);
         }
+        if (SqlState.CHECK_VIOLATION.of(exception)) {
+            // A value the request validation let through but a CHECK constraint refuses, e.g. a name of
+            // control characters that String.trim() empties (HostileInputFuzzTest found it): bad input, not a fault.
+            String field = checkedField(exception);
+            LOG.warn("check constraint refused a value on {} {} (request {}): {}", request.getMethod(), RequestInfo.loggablePath(request),
+                    requestId, field);
+            return Problems.response(Problems.of(HttpStatus.BAD_REQUEST, "Invalid value",
+                    "A value is outside what its field accepts (for example empty once surrounding spaces and control characters "
+                            + "are removed, or too long).", field == null ? null : Map.of(field, "outside the accepted values")));
+        }
         LOG.error("unexpected error on {} {} (request {})", request.getMethod(), RequestInfo.loggablePath(request), requestId, exception);
         return Problems.response(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "The request could not be completed; quote the X-Request-Id when reporting it.", null));
+    }
+
+    /**
+     * The request field a violated CHECK constraint guards, from PostgreSQL's default constraint name
+     * {@code <table>_<column>_check} (e.g. properties_reference_code_check → referenceCode); null when
+     * the name does not say.
+     */
+    static String checkedField(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof PSQLException p && p.getServerErrorMessage() != null) {
+                ServerErrorMessage m = p.getServerErrorMessage();
+                String constraint = m.getConstraint();
+                String table = m.getTable();
+                if (constraint == null || table == null || !constraint.startsWith(table + "_") || !constraint.endsWith("_check")) {
+                    return null;
+                }
+                String column = constraint.substring(table.length() + 1, constraint.length() - "_check".length());
+                StringBuilder camel = new StringBuilder();
+                for (String part : column.split("_")) {
+                    if (part.isEmpty()) {
+                        continue;
+                    }
+                    camel.append(camel.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+                }
+                return camel.length() == 0 ? null : camel.toString();
+            }
+        }
+        return null;
     }
 
     /**

@@ -117,6 +117,29 @@ class HostileInputTest {
         assertEquals(0, properties("NUL-1"));
     }
 
+    /**
+     * A value of control characters passes @NotBlank, is emptied by String.trim() and then refused by
+     * the column's CHECK constraint: a 400 naming the field, not a 500 (HostileInputFuzzTest found it).
+     */
+    @Test
+    void aValueThatTrimsToNothingIsRefusedNamingItsField() throws Exception {
+        Map<String, Object> p = property("\u0001");
+        TestSystem.Response r = t.call("POST", "/api/v1/properties", manager, p);
+        assertProblem(400, r);
+        assertNames("referenceCode", r);
+
+        String email = TestSystem.email("ctl");
+        r = t.call("POST", "/api/v1/users", admin, Map.of("email", email, "name", "\u0001\u0002",
+                "profiles", List.of("agent"), "companyIds", List.of(company)));
+        assertProblem(400, r);
+        assertNames("name", r);
+        assertEquals(0, t.count("SELECT count(*) FROM users WHERE email = ?", email));
+
+        r = t.call("POST", "/api/v1/companies", admin, Map.of("name", "\u0003"));
+        assertProblem(400, r);
+        assertNames("name", r);
+    }
+
     @Test
     void aNulCharacterInAQueryParameterAnswersAProblem() throws Exception {
         HttpResponse<String> r = t.http.send(HttpRequest.newBuilder(
