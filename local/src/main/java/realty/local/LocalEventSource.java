@@ -33,6 +33,13 @@ import java.util.concurrent.TimeUnit;
  * {@code {"bytes": [...]}}), acks the batch when the handler returns and requeues all of it when
  * the handler throws, as Lambda does.
  *
+ * <p>It reads ahead: the channel's prefetch is two batches, so the next batch is already here when
+ * the handler returns, as with Lambda's poller, which is a resource of its own that "reads messages
+ * from your broker and invokes the function synchronously" (AWS Lambda Developer Guide, "Using
+ * Lambda with Amazon MQ"), one invocation at a time per mapping. With a prefetch of one batch the
+ * handler waited, after every ack, for the broker to send the next batch: the audit function was
+ * busy only 60 % of a backlog's drain (docs/benchmarks.md, issue 16).
+ *
  * <p>Like the managed event source, it outlives broker outages: when its channel or connection dies
  * (a broker restart, a network cut, an ack that meets a closed channel) it drops the deliveries of
  * the dead channel, which the broker redelivers, and reconnects with back-off. It owns that
@@ -84,7 +91,7 @@ public final class LocalEventSource implements AutoCloseable {
         Connection c = factory.newConnection("event-source-" + queue);
         try {
             Channel ch = c.createChannel();
-            ch.basicQos(batchSize);
+            ch.basicQos(prefetch(batchSize));
             cancelled = false;
             ch.basicConsume(queue, false, (tag, delivery) -> inbox.add(delivery), tag -> cancelled = true);
             connection = c;
@@ -93,6 +100,11 @@ public final class LocalEventSource implements AutoCloseable {
             abort(c);
             throw e;
         }
+    }
+
+    /** Two batches in flight (read-ahead), within AMQP's 16-bit prefetch count. */
+    static int prefetch(int batchSize) {
+        return Math.min(2 * batchSize, 65_535);
     }
 
     private boolean subscribed() {
@@ -137,7 +149,12 @@ public final class LocalEventSource implements AutoCloseable {
                         throw e; // the ack itself failed: the subscription is gone, see below
                     }
                     LOG.warn("{}: invocation failed, the batch of {} is redelivered: {}", functionName, batch.size(), e.getMessage());
-                    ch.basicNack(lastTag, true, true);
+                    // What was read ahead goes back too, so the batch comes back in its place, not after
+                    // the read-ahead: every tag up to the last one received is ours and unacked.
+                    List<Delivery> readAhead = new ArrayList<>();
+                    inbox.drainTo(readAhead);
+                    long upTo = readAhead.isEmpty() ? lastTag : readAhead.get(readAhead.size() - 1).getEnvelope().getDeliveryTag();
+                    ch.basicNack(upTo, true, true);
                     Thread.sleep(backoff); // like Lambda, don't spin on a batch that keeps failing
                     backoff = Math.min(backoff * 2, 5_000);
                 }

@@ -73,9 +73,10 @@ class StalledConsumerTest {
     void aConsumerHoldingItsBatchWhileTheQueueGrowsIsStalledInQueueHealthAndHealth() throws Exception {
         t.createUser(admin, "stuck-" + UUID.randomUUID() + "@test.realty.dev", company);
         assertTrue(STUCK.await(20, TimeUnit.SECONDS), "the audit function never got the stuck event");
-        // More than the consumer's prefetch (the batch size, 50), so that some wait as ready.
+        // More than the consumer's prefetch (two batches of 50, LocalEventSource reads one ahead), so
+        // that some wait as ready.
         List<OpsSystem.Message> backlog = new ArrayList<>();
-        for (int i = 0; i < 80; i++) {
+        for (int i = 0; i < 130; i++) {
             String id = UUID.randomUUID().toString();
             backlog.add(new OpsSystem.Message(id, "user.created", Map.of(), "{\"id\":\"" + id + "\"}"));
         }
