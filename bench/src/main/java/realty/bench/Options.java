@@ -22,6 +22,8 @@ final class Options {
     double rate = 200;
     int p1Seconds = 10;
     int p1WarmupSeconds = 5;
+    /** --p1-warmup: both P1 warm-ups (the password path's, and the invitation path's, capped at 3 s otherwise). */
+    int p1WarmupOverride = -1;
     int p1ProdCostSeconds = 2;
     double p1ProdCostSustainedRate = 10;
     int p1ProdCostSustainedSeconds = 10;
@@ -68,6 +70,8 @@ final class Options {
               --no-appcds     skip the cold starts with an AppCDS archive
               --no-baselines  skip PerfTest and pgbench (ratios then show as –; for trying things out)
               --no-production-cost  skip the P1 runs at the production bcrypt cost
+              --p1-warmup S   P1: seconds of warm-up at the P1 rate on each path (default 5 and 3, quick 3 and 3),
+                              e.g. 60 to measure a JVM whose JIT has settled
               --wait-idle S   first wait up to S seconds for the machine to go quiet (1-minute load < 1.5)
             """;
 
@@ -78,6 +82,7 @@ final class Options {
             switch (a) {
                 case "--quick" -> o.quick();
                 case "--reps" -> o.reps = Integer.parseInt(args[++i]);
+                case "--p1-warmup" -> o.p1WarmupOverride = Integer.parseInt(args[++i]);
                 case "--only" -> {
                     for (String part : args[++i].split(",")) {
                         o.only.add(part.trim().toUpperCase(Locale.ROOT));
@@ -125,6 +130,9 @@ final class Options {
                 }
             }
         }
+        if (o.p1WarmupOverride >= 0) {
+            o.p1WarmupSeconds = o.p1WarmupOverride;
+        }
         if (o.only.contains("P2")) {
             o.only.add("P1");
         }
@@ -132,6 +140,10 @@ final class Options {
             o.only.add("P7");
         }
         return o;
+    }
+
+    int invitedWarmupSeconds() {
+        return p1WarmupOverride >= 0 ? p1WarmupOverride : Math.min(3, p1WarmupSeconds);
     }
 
     private void quick() {

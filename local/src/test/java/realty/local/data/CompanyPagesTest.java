@@ -139,7 +139,7 @@ class CompanyPagesTest {
     @Test
     void userCreationRunsOnKeptPlansAndOtherWritesPlanEveryExecution() {
         EventfulTransaction writes = t.system.apiContext().getBean(EventfulTransaction.class);
-        assertEquals("auto", writes.executeOnKeptPlans(c -> new EventfulTransaction.Result<>(planCacheMode(c), List.of())).value());
+        assertEquals("force_generic_plan", writes.executeOnKeptPlans(c -> new EventfulTransaction.Result<>(planCacheMode(c), List.of())).value());
         assertEquals("force_custom_plan", writes.execute(c -> new EventfulTransaction.Result<>(planCacheMode(c), List.of())).value());
         @SuppressWarnings("unchecked")
         TransactionOperations<Connection> tx = t.system.apiContext().getBean(TransactionOperations.class);

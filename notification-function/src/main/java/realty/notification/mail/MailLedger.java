@@ -1,8 +1,10 @@
 package realty.notification.mail;
 
 import io.micronaut.transaction.TransactionDefinition;
+import io.micronaut.transaction.TransactionCallback;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
+import realty.core.db.GenericPlans;
 import realty.core.event.EventEnvelope;
 
 import java.sql.Connection;
@@ -15,7 +17,10 @@ import java.util.UUID;
  * <p>Each write runs in a transaction of its own (REQUIRES_NEW), committed right after the send it
  * records: the handler's own savepoint is rolled back whenever any other delivery of the same event
  * fails, and a record that vanished with it would make the retry send this mail again. The
- * repository's statements run on the connection of that transaction.
+ * repository's statements run on the connection of that transaction, on kept generic plans
+ * ({@link GenericPlans}; every statement of {@link MailLedgerRepository} is checked as a generic plan
+ * by HotPathPlansTest): three of these transactions run per mail, and planning their statements
+ * at every execution cost 0.3 ms of PostgreSQL per mail (docs/benchmarks.md).
  */
 @Singleton
 public class MailLedger {
@@ -39,7 +44,7 @@ public class MailLedger {
     }
 
     public Decision decide(ComposedMail mail) {
-        return tx.execute(OWN, status -> {
+        return own(status -> {
             if (rows.recorded(mail.eventId(), mail.recipientKey())) {
                 return Decision.ALREADY_DONE;
             }
@@ -51,7 +56,7 @@ public class MailLedger {
     /** Records a mail of an event as SENT or HELD. */
     public void record(ComposedMail mail, EventEnvelope event, Decision decision) {
         boolean sent = decision == Decision.SEND;
-        tx.execute(OWN, status -> {
+        own(status -> {
             rows.record(mail.eventId(), event.type(), event.companyId(), mail.userId(), mail.recipientKey(), mail.toName(),
                     mail.locale().tag(), mail.template().code(), mail.subject(), sent ? "SENT" : "HELD", sent);
             return null;
@@ -60,13 +65,13 @@ public class MailLedger {
 
     /** Recipients with held mails whose window has room again: their summary is due. */
     public List<String> recipientsDueForSummary(int limit) {
-        return tx.execute(OWN, status -> rows.recipientsDueForSummary(settings.getRateWindow().toMillis(),
+        return own(status -> rows.recipientsDueForSummary(settings.getRateWindow().toMillis(),
                 settings.getMaxPerRecipient(), limit));
     }
 
     /** The held mails of one recipient, oldest first. */
     public List<Held> held(String recipientEmail) {
-        return tx.execute(OWN, status -> rows.held(recipientEmail).stream().map(MailLedger::held).toList());
+        return own(status -> rows.held(recipientEmail).stream().map(MailLedger::held).toList());
     }
 
     /** Sends a recipient's summary: gets the mail for the held ones and delivers it, or throws. */
@@ -83,7 +88,7 @@ public class MailLedger {
      * @return how many held mails the summary listed (0: none left, or another run has them)
      */
     public int summarize(String recipientEmail, SummarySender sender) {
-        return tx.execute(OWN, status -> {
+        return own(status -> {
             List<Held> held = rows.lockHeld(recipientEmail).stream().map(MailLedger::held).toList();
             if (held.isEmpty()) {
                 return 0;
@@ -93,6 +98,14 @@ public class MailLedger {
                     summary.template().code(), summary.subject());
             rows.markSummarized(id, held.stream().mapToLong(Held::id).toArray());
             return held.size();
+        });
+    }
+
+    /** A transaction of its own (REQUIRES_NEW) whose statements run on kept generic plans. */
+    private <T> T own(TransactionCallback<Connection, T> work) {
+        return tx.execute(OWN, status -> {
+            GenericPlans.allow(status.getConnection());
+            return work.call(status);
         });
     }
 
