@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * transactions (three per mail) and the API's marking of its events as published (one per write).
  * Every statement involved is checked as a generic plan by HotPathPlansTest. Seen from PostgreSQL:
  * {@code pg_prepared_statements} counts, per session, how often each statement ran on a generic and
- * on a custom plan.
+ * on a custom plan. pgjdbc prepares a statement on the server from its fifth execution on a session
+ * ({@code prepareThreshold}); before that it is unnamed and not listed, hence "more than none".
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeptGenericPlansTest {
@@ -58,14 +59,14 @@ class KeptGenericPlansTest {
     void theMailLedgersReadsRunOnKeptGenericPlans() throws Exception {
         ApplicationContext ctx = ((MicronautRequestHandler<?, ?>) t.system.queueFunction("notification")).getApplicationContext();
         long[] plans = plans(ctx, "%FROM sent_notifications%");
-        assertTrue(plans[0] >= 12, "the ledger's reads ran on generic plans: " + plans[0] + " generic, " + plans[1] + " custom");
+        assertTrue(plans[0] > 0, "the ledger's reads ran on generic plans: " + plans[0] + " generic, " + plans[1] + " custom");
         assertEquals(0, plans[1], "no execution of a ledger read was planned with its values");
     }
 
     @Test
     void theApiMarksItsEventsPublishedOnAKeptGenericPlan() throws Exception {
         long[] plans = plans(t.system.apiContext(), "UPDATE outbox_events SET status = %PUBLISHED%");
-        assertTrue(plans[0] >= 6, "mark published ran on a generic plan: " + plans[0] + " generic, " + plans[1] + " custom");
+        assertTrue(plans[0] > 0, "mark published ran on a generic plan: " + plans[0] + " generic, " + plans[1] + " custom");
         assertEquals(0, plans[1], "mark published was never planned with its values");
     }
 
