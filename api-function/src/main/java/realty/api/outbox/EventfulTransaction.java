@@ -69,7 +69,7 @@ public class EventfulTransaction {
         Written<T> written = tx.executeWrite(status -> {
             try {
                 if (keptPlans) {
-                    GenericPlans.allow(status.getConnection());
+                    GenericPlans.force(status.getConnection());
                 }
                 Result<T> r = work.run(status.getConnection());
                 return new Written<>(r, outbox.append(status.getConnection(), r.events()));

@@ -64,10 +64,8 @@ public class OutboxPublisher {
             return List.of();
         }
         try {
-            List<UUID> published = tx.executeWrite(status -> {
-                GenericPlans.allow(status.getConnection());
-                return publishLocked(status.getConnection(), rows.lockPending(status.getConnection().createArrayOf("uuid", ids.toArray())));
-            });
+            List<UUID> published = tx.executeWrite(status -> publishLocked(status.getConnection(),
+                    rows.lockPending(status.getConnection().createArrayOf("uuid", ids.toArray()))));
             if (brokerWasDown) {
                 drainAfterRecovery();
             }
@@ -107,7 +105,7 @@ public class OutboxPublisher {
             tx.executeWrite(status -> {
                 // On kept plans (GenericPlans, checked by HotPathPlansTest): once per API write, planned
                 // every time it cost 0.12 ms of PostgreSQL per request (docs/benchmarks.md).
-                GenericPlans.allow(status.getConnection());
+                GenericPlans.force(status.getConnection());
                 rows.markPublished(status.getConnection().createArrayOf("uuid", ids.toArray()));
                 return null;
             });

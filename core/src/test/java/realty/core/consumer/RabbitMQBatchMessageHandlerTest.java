@@ -379,7 +379,7 @@ class RabbitMQBatchMessageHandlerTest implements TestPropertyProvider {
 
         assertEquals(new BatchReport(2, 2, 0, 0, 0), committed(handler.processBatch(QueueTestSupport.batch(ctx, queue.name(), events(2)))));
 
-        assertEquals(List.of("force_generic_plan", "force_generic_plan"), seen);
+        assertEquals(List.of("auto", "auto"), seen);
         for (int i = 0; i < 3; i++) { // the pool's connections, the batch's one among them
             try (Connection c = db().getConnection()) {
                 assertEquals("force_custom_plan", planCacheMode(c));

@@ -62,7 +62,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connections set plan_cache_mode=force_custom_plan (core's application.yml; CompanyPagesTest checks
  * it), because in a generic plan the tenant condition {@code (:allCompanies OR company_id =
  * ANY(:companies))} can use no index; but the consumer batches and user creation run with
- * {@code SET LOCAL plan_cache_mode = force_generic_plan} (GenericPlans), so their statements must be safe as
+ * {@code SET LOCAL plan_cache_mode = auto} or {@code force_generic_plan} (GenericPlans), so their statements must be safe as
  * generic plans too. Those checks run with ANALYZE (rolled back), so branches that a one-time
  * filter switches off for the given values count as never executed. Statements that only run on the
  * connection's default are marked {@link Check#customOnly}. The rules are {@link PlanProbe#problems}.

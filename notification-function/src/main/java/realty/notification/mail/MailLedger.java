@@ -104,7 +104,7 @@ public class MailLedger {
     /** A transaction of its own (REQUIRES_NEW) whose statements run on kept generic plans. */
     private <T> T own(TransactionCallback<Connection, T> work) {
         return tx.execute(OWN, status -> {
-            GenericPlans.allow(status.getConnection());
+            GenericPlans.force(status.getConnection());
             return work.call(status);
         });
     }
