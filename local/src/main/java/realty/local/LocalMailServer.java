@@ -1,6 +1,8 @@
 package realty.local;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.user.UserException;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpExchange;
@@ -31,6 +33,13 @@ import java.util.stream.Collectors;
  * {@code GET http://127.0.0.1:<port>/messages[?to=<address>]} answers a JSON array of
  * {@code {from, to, subject, language, sentAt, text}}, oldest first.
  *
+ * <p>Every mail lands in one catch-all mailbox, whatever its recipient. GreenMail's default is a
+ * mailbox per recipient, created at the first mail to it, and finding or creating one walks every
+ * mailbox there is (a linear scan of its folder list with {@code equalsIgnoreCase}): in the P1
+ * benchmark, after some 20,000 invited users, GreenMail's SMTP threads used more CPU than the
+ * notification function that sent the mails (JFR, 2026-11-29, docs/benchmarks.md). The recipients
+ * stay in each mail's headers, which is what {@link #messagesTo} and the HTTP endpoint read.
+ *
  * <p>{@link LocalSystem} starts one unless {@code realty.mail.host} names a relay of your own; the
  * ports come from {@code realty.local.smtp-port} and {@code realty.local.mailbox-port} (0 = any
  * free port).
@@ -39,6 +48,8 @@ public final class LocalMailServer implements AutoCloseable {
     public static final String SMTP_PORT = "realty.local.smtp-port";
     public static final String MAILBOX_PORT = "realty.local.mailbox-port";
     private static final String HOST = "127.0.0.1";
+    /** The one mailbox that receives every mail (its login and password too; authentication is off). */
+    private static final String CATCH_ALL = "catch-all@localhost";
 
     private final GreenMail greenMail;
     private final HttpServer http;
@@ -49,6 +60,13 @@ public final class LocalMailServer implements AutoCloseable {
         greenMail = new GreenMail(smtpPort == 0 ? smtp.dynamicPort() : smtp)
                 .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication());
         greenMail.start();
+        try {
+            GreenMailUser catchAll = greenMail.getUserManager().createUser(CATCH_ALL, CATCH_ALL, CATCH_ALL);
+            greenMail.getUserManager().setMessageDeliveryHandler((message, recipient) -> catchAll);
+        } catch (UserException | RuntimeException e) {
+            greenMail.stop();
+            throw new IOException("cannot create the local mail server's catch-all mailbox: " + e.getMessage(), e);
+        }
         try {
             http = HttpServer.create(new InetSocketAddress(HOST, mailboxPort), 0);
         } catch (IOException e) {
@@ -82,6 +100,11 @@ public final class LocalMailServer implements AutoCloseable {
 
     public String mailboxUrl() {
         return "http://" + HOST + ":" + http.getAddress().getPort() + "/messages";
+    }
+
+    /** @return how many mailboxes the SMTP server keeps (one: the catch-all) */
+    int mailboxes() {
+        return greenMail.getUserManager().listUser().size();
     }
 
     /** Everything received so far, oldest first. */

@@ -43,4 +43,14 @@ public final class HookedHandler implements EventHandler {
         real.handle(event, context);
         after.run(event, context);
     }
+
+    @Override
+    public boolean forcesGenericPlans() {
+        return real.forcesGenericPlans();
+    }
+
+    @Override
+    public void afterBatch() {
+        real.afterBatch();
+    }
 }

@@ -27,4 +27,24 @@ public interface EventHandler {
     default boolean repeatable() {
         return false;
     }
+
+    /**
+     * Whether the batch's transaction runs on forced generic plans ({@link realty.core.db.GenericPlans#force})
+     * instead of {@code auto}. Only for a handler whose every statement is checked as a generic plan
+     * on a million rows without statistics (HotPathPlansTest), and where it was measured to pay: with
+     * {@code auto} PostgreSQL plans again at every execution any statement whose generic plan it
+     * estimates dearer than its custom plans, which for the notification function's recipient and
+     * webhook look-ups was 0.26 ms of planning per event (pg_stat_statements, docs/benchmarks.md).
+     */
+    default boolean forcesGenericPlans() {
+        return false;
+    }
+
+    /**
+     * Runs once after each batch whose transaction committed, outside it: work that belongs to the
+     * function rather than to one event (the notification function's held-mail summaries). Best
+     * effort: it must not throw, since the batch's messages are already settled.
+     */
+    default void afterBatch() {
+    }
 }

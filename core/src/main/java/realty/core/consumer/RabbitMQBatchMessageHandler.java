@@ -2,6 +2,8 @@ package realty.core.consumer;
 
 import com.amazonaws.services.lambda.runtime.events.RabbitMQEvent;
 import io.micronaut.transaction.TransactionOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import realty.core.broker.BrokerUnavailableException;
 import realty.core.broker.EventPublisher;
 import realty.core.broker.OutgoingMessage;
@@ -44,9 +46,10 @@ import java.util.function.Consumer;
  * committed or the failures cannot be republished is the result {@link BatchResult.Redeliver}.
  *
  * <p>Then, per message, the success or failure hook and the {@link ConsumerListener} (logs and
- * metrics) run, and the emitted events are published.
+ * metrics) run, the emitted events are published, and the handler's {@link EventHandler#afterBatch}.
  */
 public final class RabbitMQBatchMessageHandler implements BatchMessageHandler<RabbitMQEvent, BatchResult> {
+    private static final Logger LOG = LoggerFactory.getLogger(RabbitMQBatchMessageHandler.class);
     private final WorkQueue queue;
     private final EventHandler handler;
     private final BatchStrategy strategy;
@@ -120,7 +123,16 @@ public final class RabbitMQBatchMessageHandler implements BatchMessageHandler<Ra
             }
         }
         outboxPublisher.publishCommitted(pass.emitted.stream().map(EventEnvelope::id).toList());
+        afterBatch();
         return new BatchResult.Committed(report(messages.size(), pass.outcomes));
+    }
+
+    private void afterBatch() {
+        try {
+            handler.afterBatch();
+        } catch (RuntimeException e) {
+            LOG.warn("after-batch work of {} failed: {}", queue.name(), e.toString());
+        }
     }
 
     private BatchResult.Redeliver redeliver(int messages, String reason, Throwable cause) {
@@ -135,7 +147,11 @@ public final class RabbitMQBatchMessageHandler implements BatchMessageHandler<Ra
      * million rows without statistics (GenericPlans).
      */
     private Pass run(Connection c, List<ReceivedMessage> messages) throws SQLException {
-        GenericPlans.allow(c);
+        if (handler.forcesGenericPlans()) {
+            GenericPlans.force(c);
+        } else {
+            GenericPlans.allow(c);
+        }
         String consumer = queue.function();
         List<UUID> ids = messages.stream().filter(m -> m.envelope() != null).map(m -> m.envelope().id()).toList();
         Map<UUID, String> status = outcomes.lock(c, consumer, ids);

@@ -85,6 +85,14 @@ class RabbitMQBatchMessageHandlerTest implements TestPropertyProvider {
     class RowWriter implements EventHandler {
         final Map<UUID, Exception> failing = new HashMap<>();
         final AtomicInteger handleCalls = new AtomicInteger();
+        final AtomicInteger afterBatchCalls = new AtomicInteger();
+        Runnable afterBatch = () -> { };
+
+        @Override
+        public void afterBatch() {
+            afterBatchCalls.incrementAndGet();
+            afterBatch.run();
+        }
 
         @Override
         public Set<EventType> handledTypes() {
@@ -184,6 +192,30 @@ class RabbitMQBatchMessageHandlerTest implements TestPropertyProvider {
             assertEquals(ConsumerOutcomes.PROCESSED, outcome(e));
         }
         assertEquals(List.of("PROCESSED", "PROCESSED", "PROCESSED"), statusSeenByHook);
+    }
+
+    @Test
+    void theAfterBatchWorkRunsOnceAfterTheCommitAndCannotFailTheBatch() throws Exception {
+        List<EventEnvelope> events = events(3);
+        List<String> statusSeenAfterBatch = new CopyOnWriteArrayList<>();
+        RowWriter writer = new RowWriter();
+        writer.afterBatch = () -> {
+            try {
+                for (EventEnvelope e : events) {
+                    statusSeenAfterBatch.add(outcome(e)); // another connection: only committed rows show
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            throw new IllegalStateException("after-batch work failed");
+        };
+        RabbitMQBatchMessageHandler handler = ctx.getBean(BatchMessageHandlerBuilder.class).buildWithEventHandler(queue, writer);
+
+        BatchReport report = committed(handler.processBatch(QueueTestSupport.batch(ctx, queue.name(), events)));
+
+        assertEquals(new BatchReport(3, 3, 0, 0, 0), report);
+        assertEquals(1, writer.afterBatchCalls.get(), "once per batch, not per event");
+        assertEquals(List.of("PROCESSED", "PROCESSED", "PROCESSED"), statusSeenAfterBatch);
     }
 
     @Test
@@ -352,6 +384,7 @@ class RabbitMQBatchMessageHandlerTest implements TestPropertyProvider {
 
             assertInstanceOf(BatchResult.Redeliver.class, result);
             assertEquals(List.of(result), redeliveries);
+            assertEquals(0, writer.afterBatchCalls.get(), "no after-batch work for a batch that comes back");
         }
         // Redelivered once the broker answers, it is handled again: nothing was lost.
         writer.failing.clear();
@@ -381,6 +414,34 @@ class RabbitMQBatchMessageHandlerTest implements TestPropertyProvider {
 
         assertEquals(List.of("auto", "auto"), seen);
         for (int i = 0; i < 3; i++) { // the pool's connections, the batch's one among them
+            try (Connection c = db().getConnection()) {
+                assertEquals("force_custom_plan", planCacheMode(c));
+            }
+        }
+    }
+
+    /** A handler that asks for forced generic plans gets them for its batch only. */
+    @Test
+    void aHandlerCheckedForGenericPlansRunsItsBatchOnForcedGenericPlans() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        RowWriter writer = new RowWriter() {
+            @Override
+            public boolean forcesGenericPlans() {
+                return true;
+            }
+
+            @Override
+            public void handle(EventEnvelope event, HandlerContext context) throws Exception {
+                seen.add(planCacheMode(context.connection()));
+                super.handle(event, context);
+            }
+        };
+        RabbitMQBatchMessageHandler handler = ctx.getBean(BatchMessageHandlerBuilder.class).buildWithEventHandler(queue, writer);
+
+        assertEquals(new BatchReport(2, 2, 0, 0, 0), committed(handler.processBatch(QueueTestSupport.batch(ctx, queue.name(), events(2)))));
+
+        assertEquals(List.of("force_generic_plan", "force_generic_plan"), seen);
+        for (int i = 0; i < 3; i++) {
             try (Connection c = db().getConnection()) {
                 assertEquals("force_custom_plan", planCacheMode(c));
             }

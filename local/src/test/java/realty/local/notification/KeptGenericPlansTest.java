@@ -22,9 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Transactions outside the consumer batch that run on the generic plans PostgreSQL keeps for their
- * prepared statements (GenericPlans), instead of planning every execution: the mail ledger's own
- * transactions (three per mail) and the API's marking of its events as published (one per write).
+ * Transactions that run on the generic plans PostgreSQL keeps for their prepared statements
+ * (GenericPlans), instead of planning every execution: the notification function's batches (its
+ * recipient and webhook look-ups), the mail ledger's own transactions (three per mail) and the API's
+ * marking of its events as published (one per write).
  * Every statement involved is checked as a generic plan by HotPathPlansTest. Seen from PostgreSQL:
  * {@code pg_prepared_statements} counts, per session, how often each statement ran on a generic and
  * on a custom plan. pgjdbc prepares a statement on the server from its fifth execution on a session
@@ -35,11 +36,11 @@ class KeptGenericPlansTest {
     private NotificationHarness t;
 
     @BeforeAll
-    void writeTwelveUsersAndTheirMails() throws Exception {
+    void writeSixteenUsersAndTheirMails() throws Exception {
         t = new NotificationHarness(Map.of(), true);
         NotificationHarness.Tenant tenant = t.newTenant("Kept Plans Agency");
         List<String> recipients = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < 16; i++) {
             String email = NotificationHarness.email("kept-plans");
             t.createUser(tenant.ownerToken(), email, "agent", tenant.companyId(), "pt-BR");
             recipients.add(email);
@@ -61,6 +62,16 @@ class KeptGenericPlansTest {
         long[] plans = plans(ctx, "%FROM sent_notifications%");
         assertTrue(plans[0] > 0, "the ledger's reads ran on generic plans: " + plans[0] + " generic, " + plans[1] + " custom");
         assertEquals(0, plans[1], "no execution of a ledger read was planned with its values");
+    }
+
+    @Test
+    void theNotificationBatchLooksUpRecipientsAndWebhooksOnKeptGenericPlans() throws Exception {
+        ApplicationContext ctx = ((MicronautRequestHandler<?, ?>) t.system.queueFunction("notification")).getApplicationContext();
+        for (String like : List.of("SELECT DISTINCT u.id, u.email%", "%FROM webhook_subscriptions%")) {
+            long[] plans = plans(ctx, like);
+            assertTrue(plans[0] > 0, like + " ran on generic plans: " + plans[0] + " generic, " + plans[1] + " custom");
+            assertEquals(0, plans[1], like + " was never planned with its values");
+        }
     }
 
     @Test

@@ -23,8 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Why: a new connection per mail (connect, EHLO, STARTTLS, AUTH) cost 60–90 ms against GreenMail
  * here, a mail on the open connection 4–11 ms (issue 16, P3S notification drain at ~20 mails/s). A
  * connection idle longer than {@code realty.mail.connection-idle} is closed unused (a Lambda
- * environment may have been frozen since); a younger one is checked with NOOP before each mail. A
- * failed send closes it, so a mail is never sent twice by this class: the retry is the event's.
+ * environment may have been frozen since); a younger one is checked with NOOP before a mail when it
+ * has been idle for a second or more ({@link #CHECK_AFTER_NANOS}). A failed send closes it, so a
+ * mail is never sent twice by this class: the retry is the event's.
  */
 @Singleton
 public class SmtpMailer {
@@ -44,6 +45,16 @@ public class SmtpMailer {
             System.setProperty(STREAM_PROVIDER, MailStreamProvider.class.getName());
         }
     }
+
+    /**
+     * A connection used less than this long ago is not checked with NOOP before the next mail. Under
+     * load (mails every few milliseconds) the check was a round trip to the relay per mail: NOOP
+     * before every mail vs only after a pause, measured in SmtpMailerTest's timing: see
+     * docs/benchmarks.md (issue 16). Should a relay have dropped the connection within that second
+     * anyway, the send fails before any data (MAIL FROM), the connection is closed and the event's
+     * retry sends the mail.
+     */
+    static final long CHECK_AFTER_NANOS = 1_000_000_000L;
 
     private final MailSettings settings;
     private final Session session;
@@ -118,11 +129,17 @@ public class SmtpMailer {
         }
     }
 
-    /** @return the open connection if it is young and answers NOOP, else a new one */
+    /**
+     * @return the open connection if it is young and, when idle for {@link #CHECK_AFTER_NANOS} or
+     *         more, answers NOOP; else a new one
+     */
     private Transport connected() throws MessagingException {
-        if (transport != null
-                && (System.nanoTime() - lastUsed > settings.getConnectionIdle().toNanos() || !transport.isConnected())) {
-            close();
+        if (transport != null) {
+            long idle = System.nanoTime() - lastUsed;
+            // Angus's SMTPTransport.isConnected() sends NOOP and waits for the answer: a round trip.
+            if (idle > settings.getConnectionIdle().toNanos() || (idle >= CHECK_AFTER_NANOS && !transport.isConnected())) {
+                close();
+            }
         }
         if (transport == null) {
             Transport t = session.getTransport();
@@ -135,6 +152,11 @@ public class SmtpMailer {
             connections++;
         }
         return transport;
+    }
+
+    /** The Jakarta Mail session (tests turn its protocol trace on). */
+    Session session() {
+        return session;
     }
 
     /** @return connections opened so far (tests, metrics) */

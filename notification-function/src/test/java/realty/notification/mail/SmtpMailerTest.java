@@ -5,6 +5,9 @@ import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.MessagingException;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
@@ -93,6 +96,33 @@ class SmtpMailerTest {
             mailer.close();
             g.stop();
         }
+    }
+
+    @Test
+    void aConnectionInUseIsNotCheckedWithNoopBeforeEveryMailButAfterAPauseItIs() throws Exception {
+        GreenMail g = relay(0);
+        SmtpMailer mailer = mailer(g.getSmtp().getPort(), Duration.ofSeconds(30));
+        ByteArrayOutputStream trace = new ByteArrayOutputStream();
+        mailer.session().setDebugOut(new PrintStream(trace, true, StandardCharsets.UTF_8));
+        mailer.session().setDebug(true);
+        try {
+            for (int i = 0; i < 5; i++) {
+                mailer.send(mail(i));
+            }
+            assertEquals(0, noops(trace), "five mails in a row: no NOOP round trip between them");
+            Thread.sleep(SmtpMailer.CHECK_AFTER_NANOS / 1_000_000 + 100);
+            mailer.send(mail(6));
+            assertEquals(1, noops(trace), "after a pause the connection is checked before it is used");
+            assertEquals(6, g.getReceivedMessages().length);
+            assertEquals(1, mailer.connectionsOpened());
+        } finally {
+            mailer.close();
+            g.stop();
+        }
+    }
+
+    private static long noops(ByteArrayOutputStream trace) {
+        return trace.toString(StandardCharsets.UTF_8).lines().filter(l -> l.equals("NOOP")).count();
     }
 
     @Test
