@@ -432,18 +432,33 @@ class RabbitMQBatchMessageHandlerTest implements TestPropertyProvider {
 
             @Override
             public void handle(EventEnvelope event, HandlerContext context) throws Exception {
-                seen.add(planCacheMode(context.connection()));
+                seen.add(planCacheMode(context.connection()) + ", parallel workers " + setting(context.connection(), "max_parallel_workers_per_gather"));
                 super.handle(event, context);
             }
         };
         RabbitMQBatchMessageHandler handler = ctx.getBean(BatchMessageHandlerBuilder.class).buildWithEventHandler(queue, writer);
+        String parallelDefault;
+        try (Connection c = db().getConnection()) {
+            parallelDefault = setting(c, "max_parallel_workers_per_gather");
+        }
 
         assertEquals(new BatchReport(2, 2, 0, 0, 0), committed(handler.processBatch(QueueTestSupport.batch(ctx, queue.name(), events(2)))));
 
-        assertEquals(List.of("force_generic_plan", "force_generic_plan"), seen);
+        assertEquals(List.of("force_generic_plan, parallel workers 0", "force_generic_plan, parallel workers 0"), seen);
         for (int i = 0; i < 3; i++) {
             try (Connection c = db().getConnection()) {
                 assertEquals("force_custom_plan", planCacheMode(c));
+                assertEquals(parallelDefault, setting(c, "max_parallel_workers_per_gather"));
+            }
+        }
+    }
+
+    private static String setting(Connection c, String name) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
             }
         }
     }

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Transactions that run on the generic plans PostgreSQL keeps for their prepared statements
  * (GenericPlans), instead of planning every execution: the notification function's batches (its
- * recipient and webhook look-ups), the mail ledger's own transactions (three per mail) and the API's
+ * recipient and webhook look-ups), the mail ledger's reads and its own transactions and the API's
  * marking of its events as published (one per write).
  * Every statement involved is checked as a generic plan by HotPathPlansTest. Seen from PostgreSQL:
  * {@code pg_prepared_statements} counts, per session, how often each statement ran on a generic and

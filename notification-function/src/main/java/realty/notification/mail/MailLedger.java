@@ -15,11 +15,11 @@ import java.util.UUID;
  * The {@code sent_notifications} table: which mails went out, which are held by the rate limit.
  *
  * <p>Each write runs in a transaction of its own (REQUIRES_NEW), committed right after the send it
- * records: the handler's own savepoint is rolled back whenever any other delivery of the same event
+ * records (the decision before the send reads in the caller's transaction): the handler's own savepoint is rolled back whenever any other delivery of the same event
  * fails, and a record that vanished with it would make the retry send this mail again. The
  * repository's statements run on the connection of that transaction, on kept generic plans
  * ({@link GenericPlans}; every statement of {@link MailLedgerRepository} is checked as a generic plan
- * by HotPathPlansTest): three of these transactions run per mail, and planning their statements
+ * by HotPathPlansTest): such transactions ran three times per mail, and planning their statements
  * at every execution cost 0.3 ms of PostgreSQL per mail (docs/benchmarks.md).
  */
 @Singleton
@@ -43,14 +43,18 @@ public class MailLedger {
         this.settings = settings;
     }
 
+    /**
+     * Reads only, so it runs in the caller's transaction (the consumer batch's, on forced generic
+     * plans) rather than one of its own: each statement there sees what other transactions committed
+     * before it, this ledger's own records among them. A transaction of its own per mail cost a pool
+     * checkout, BEGIN and COMMIT for two reads (docs/benchmarks.md, issue 16).
+     */
     public Decision decide(ComposedMail mail) {
-        return own(status -> {
-            if (rows.recorded(mail.eventId(), mail.recipientKey())) {
-                return Decision.ALREADY_DONE;
-            }
-            return rows.sentInWindow(mail.recipientKey(), settings.getRateWindow().toMillis()) >= settings.getMaxPerRecipient()
-                    ? Decision.HOLD : Decision.SEND;
-        });
+        if (rows.recorded(mail.eventId(), mail.recipientKey())) {
+            return Decision.ALREADY_DONE;
+        }
+        return rows.sentInWindow(mail.recipientKey(), settings.getRateWindow().toMillis()) >= settings.getMaxPerRecipient()
+                ? Decision.HOLD : Decision.SEND;
     }
 
     /** Records a mail of an event as SENT or HELD. */
