@@ -63,9 +63,22 @@ public interface UserRepository extends GenericRepository<UserRepository.User, U
             + " WHERE NOT :allCompanies AND (:allCompanies OR c.id = ANY(CAST(:companies AS uuid[]))))) ORDER BY u.id LIMIT :limit")
     List<Row> list(RowScope scope, UUID after, int limit);
 
-    @Query("INSERT INTO users (id, email, name, password_hash, locale, created_by) "
-            + "VALUES (:id, :email, :name, :passwordHash, :locale, :createdBy)")
-    void insert(UUID id, String email, String name, @Nullable String passwordHash, String locale, String createdBy);
+    /**
+     * A new user (active) with their profiles and companies, in one statement: one round trip instead
+     * of three inserts and a read of the row back on {@code POST /users}, the P1 path
+     * (docs/benchmarks.md, issue 16). The links' foreign keys are checked at the end of the statement,
+     * when the user row is there, and the trigger that keeps the platform admin out of companies runs
+     * as for a separate insert. Answers the row's {@code created_at}: Micronaut Data reads an
+     * {@code INSERT … RETURNING} statement's first column as the result.
+     */
+    @Query("""
+            WITH u AS (INSERT INTO users (id, email, name, password_hash, locale, active, created_by)
+                       VALUES (:id, :email, :name, :passwordHash, :locale, true, :createdBy) RETURNING created_at),
+                 p AS (INSERT INTO user_profiles (user_id, profile) SELECT :id, unnest(CAST(:profiles AS text[]))),
+                 c AS (INSERT INTO user_companies (user_id, company_id) SELECT :id, unnest(CAST(:companyIds AS uuid[])))
+            SELECT created_at FROM u""")
+    Instant create(UUID id, String email, String name, @Nullable String passwordHash, String locale, String createdBy,
+                   String[] profiles, String[] companyIds);
 
     @Query("UPDATE users SET name = COALESCE(CAST(:name AS text), name), locale = COALESCE(CAST(:locale AS text), locale), "
             + "active = :active, updated_at = now() WHERE id = :id")

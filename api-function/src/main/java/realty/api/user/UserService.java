@@ -26,6 +26,7 @@ import realty.core.security.Profile;
 import realty.api.web.SqlState;
 import realty.core.tenancy.RowScope;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
@@ -83,10 +84,9 @@ public class UserService {
 
         EventfulTransaction.Committed<UserView> committed = writes.executeOnKeptPlans(c -> {
             requireCompaniesExist(companies);
-            insertUser(id, request, passwordHash, locale, caller, profiles, companies);
+            UserView view = insertUser(id, request, passwordHash, locale, caller, profiles, companies);
             agentLink.created(caller, id, request.name().trim(), profiles, companies, request.cpf(), request.creci());
             InvitationService.Issued invitation = passwordHash == null ? invitations.open(id, caller.actorId()) : null;
-            UserView view = users.find(RowScope.system(), id).map(UserService::view).orElseThrow();
             UserCreated payload = new UserCreated(id, view.email(), view.name(), locale, view.profiles(), view.companyIds(),
                     invitation == null ? null : invitation.id(), invitation == null ? null : invitation.expiresAt());
             EventEnvelope created = EventEnvelope.create(EventType.USER_CREATED, companies.iterator().next(),
@@ -223,18 +223,26 @@ public class UserService {
         }
     }
 
-    private void insertUser(UUID id, CreateUserRequest r, String hash, String locale, Caller caller, Set<Profile> profiles,
-                            Set<UUID> companies) {
+    /**
+     * The user, their profiles and companies, in one statement; the view as {@link UserRepository#find}
+     * reads it back (profiles by code, companies by id: the orders of its {@code ORDER BY}), with the
+     * row's {@code created_at}.
+     */
+    private UserView insertUser(UUID id, CreateUserRequest r, String hash, String locale, Caller caller,
+                                Set<Profile> profiles, Set<UUID> companies) {
+        String email = r.email().trim();
+        String name = r.name().trim();
+        Instant createdAt;
         try {
-            users.insert(id, r.email().trim(), r.name().trim(), hash, locale, caller.actorId());
+            createdAt = users.create(id, email, name, hash, locale, caller.actorId(),
+                    profiles.stream().map(Profile::code).toArray(String[]::new), texts(companies));
         } catch (DataAccessException e) {
             if (SqlState.UNIQUE_VIOLATION.of(e)) {
                 throw ProblemException.conflict("a user with this e-mail already exists", Map.of("email", "already in use"));
             }
             throw e;
         }
-        users.insertProfiles(id, profiles.stream().map(Profile::code).toArray(String[]::new));
-        users.insertCompanies(id, texts(companies));
+        return new UserView(id, email, name, locale, codes(profiles), sortedIds(companies), true, createdAt, null);
     }
 
     /** UUIDs as text: Micronaut Data binds no uuid arrays, the SQL casts them. */

@@ -276,9 +276,10 @@ class HotPathPlansTest {
         all.add(named("api: the platform admin's id", CallerRepository.class, "platformAdminId").bounded("users_one_platform_admin"));
         all.add(named("api: count active companies", UserRepository.class, "countActiveCompanies").system()
                 .p("ids", "text[]", "'{" + PlanProbe.id("company", 1) + "}'"));
-        all.add(named("api: insert a user", UserRepository.class, "insert").p("id", "uuid", "gen_random_uuid()")
+        all.add(named("api: create a user with profiles and companies", UserRepository.class, "create").p("id", "uuid", "gen_random_uuid()")
                 .p("email", "text", "'new@plans.test'").p("name", "text", "'New'").p("passwordHash", "text", "NULL")
-                .p("locale", "text", "'pt-BR'").p("createdBy", "text", "'u'"));
+                .p("locale", "text", "'pt-BR'").p("createdBy", "text", "'u'").p("profiles", "text[]", "'{agent,owner}'")
+                .p("companyIds", "text[]", "'{" + PlanProbe.id("company", 2) + "}'"));
         all.add(named("api: insert a user's profiles", UserRepository.class, "insertProfiles").p("userId", "uuid", id("user", 7))
                 .p("profiles", "text[]", "'{agent}'"));
         all.add(named("api: insert a user's companies", UserRepository.class, "insertCompanies").p("userId", "uuid", id("user", 7))

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.TestInstance;
 import realty.local.TestSystem;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -61,6 +62,27 @@ class InvitationPathTest {
         before = ConnectionCounting.BY_REQUESTS.get();
         t.expect(200, t.call("GET", "/api/v1/users/" + created.body().get("id"), owner, null));
         assertEquals(1, ConnectionCounting.BY_REQUESTS.get() - before, "connections taken by one GET /users/{id}");
+    }
+
+    /**
+     * The user, profiles and companies are written in one statement and the answer is built from what
+     * was written, not read back: it must be the user as stored, field by field and in the same order.
+     */
+    @Test
+    void theAnswerIsTheUserAsStored() throws Exception {
+        String admin = t.adminToken();
+        String second = t.createCompany(admin, "Invitation Path Second Agency");
+        TestSystem.Response created = t.expect(201, t.call("POST", "/api/v1/users", admin, Map.of(
+                "email", TestSystem.email("stored"), "name", " Stored As Sent ", "locale", "en",
+                "profiles", List.of("prospector", "financial", "agent"), "companyIds", List.of(second, company))));
+        Map<String, Object> answered = new HashMap<>(created.body());
+        answered.remove("events");
+        Map<String, Object> stored = new HashMap<>(t.expect(200, t.call("GET", "/api/v1/users/" + answered.get("id"), admin, null)).body());
+        stored.remove("events");
+        assertEquals(stored, answered);
+        assertEquals(List.of("agent", "financial", "prospector"), answered.get("profiles"));
+        assertEquals("Stored As Sent", answered.get("name"));
+        assertEquals(Boolean.TRUE, answered.get("active"));
     }
 
     @Test
