@@ -53,7 +53,7 @@ public class UserAgentLink {
         }
         RowScope scope = RowScope.of(caller);
         for (UUID company : companies) {
-            attach(scope, company, userId, name, cpf, creci, true);
+            attach(scope, company, userId, name, cpf, creci, true, true);
         }
     }
 
@@ -80,7 +80,7 @@ public class UserAgentLink {
             if (had && !has) {
                 agents.findByUser(scope, company, userId).ifPresent(a -> agents.update(scope, a.id(), null, null, null, false));
             } else if (has) {
-                attach(scope, company, userId, name, cpf, creci, !had);
+                attach(scope, company, userId, name, cpf, creci, !had, false);
             }
         }
     }
@@ -93,9 +93,10 @@ public class UserAgentLink {
      * The user's record in one company: theirs if it exists, else an unlinked record of the company
      * with the same CPF (an agent registered before their user), else a new one named after the user.
      */
+    /** @param newUser the user was created in this transaction: no agent record can name them yet, none is looked up */
     private void attach(RowScope scope, UUID company, UUID userId, String name, @Nullable String cpf, @Nullable String creci,
-                        boolean activate) {
-        Optional<AgentView> own = agents.findByUser(scope, company, userId);
+                        boolean activate, boolean newUser) {
+        Optional<AgentView> own = newUser ? Optional.empty() : agents.findByUser(scope, company, userId);
         if (cpf != null) {
             Optional<AgentView> holder = agents.findByCpf(scope, company, cpf);
             if (holder.isPresent() && (own.isEmpty() || !holder.get().id().equals(own.get().id()))) {
