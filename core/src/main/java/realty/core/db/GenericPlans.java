@@ -29,9 +29,10 @@ public final class GenericPlans {
      * The generic plan always: with {@code auto} PostgreSQL keeps planning every execution of a
      * statement whose generic plan it estimates dearer than its custom plans so far, and it did so for
      * user creation's companies count and the mail ledger's reads (0.07–0.15 ms of planning each per
-     * created user, pg_stat_statements, docs/benchmarks.md). Used where that was measured to pay; not
-     * in the consumer batch, where forcing it made the commission drain 2.5 times slower on tables
-     * without statistics (docs/benchmarks.md, 2026-11-29 11:20).
+     * created user, pg_stat_statements, docs/benchmarks.md). Used where that was measured to pay,
+     * the notification function's batch among them (EventHandler.forcesGenericPlans); not in the
+     * audit and commission batches, where forcing it made the commission drain 2.5 times slower on
+     * tables without statistics (docs/benchmarks.md, 2026-11-29 11:20).
      */
     public static final String FORCE = "SET LOCAL plan_cache_mode = force_generic_plan";
 
