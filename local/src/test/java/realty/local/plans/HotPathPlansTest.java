@@ -248,7 +248,8 @@ class HotPathPlansTest {
                 .p("eventType", "text", "'user.created'").p("companyId", "uuid", COMPANY).p("userId", "uuid", id("user", 7))
                 .p("recipient", "text", "'r7@plans.test'").p("name", "text", "'R'").p("locale", "text", "'pt-BR'")
                 .p("template", "text", "'welcome'").p("subject", "text", "'W'").p("status", "text", "'SENT'").p("sent", "boolean", "true"));
-        // Runs after every event: HELD rows are the mails over the rate limit waiting for their summary, few by design.
+        // Runs after every batch of events (and by housekeeping): HELD rows are the mails over the rate limit
+        // waiting for their summary, few by design.
         all.add(named("mail ledger: recipients due for a summary", MailLedgerRepository.class, "recipientsDueForSummary")
                 .p("windowMillis", "bigint", "3600000").p("maxPerRecipient", "int", "20").p("limit", "int", "20")
                 .bounded("sent_notifications_held"));
