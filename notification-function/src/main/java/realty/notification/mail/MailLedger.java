@@ -50,11 +50,11 @@ public class MailLedger {
      * checkout, BEGIN and COMMIT for two reads (docs/benchmarks.md, issue 16).
      */
     public Decision decide(ComposedMail mail) {
-        if (rows.recorded(mail.eventId(), mail.recipientKey())) {
+        MailLedgerRepository.Standing standing = rows.standing(mail.eventId(), mail.recipientKey(), settings.getRateWindow().toMillis());
+        if (standing.recorded()) {
             return Decision.ALREADY_DONE;
         }
-        return rows.sentInWindow(mail.recipientKey(), settings.getRateWindow().toMillis()) >= settings.getMaxPerRecipient()
-                ? Decision.HOLD : Decision.SEND;
+        return standing.sentInWindow() >= settings.getMaxPerRecipient() ? Decision.HOLD : Decision.SEND;
     }
 
     /** Records a mail of an event as SENT or HELD. */

@@ -23,13 +23,18 @@ public interface MailLedgerRepository extends GenericRepository<MailLedgerReposi
                    @Nullable String recipientName) {
     }
 
-    @Query("SELECT EXISTS (SELECT 1 FROM sent_notifications WHERE event_id = :eventId AND recipient_email = :recipient)")
-    boolean recorded(@Nullable UUID eventId, String recipient);
+    /** Whether an event's mail to a recipient is recorded already, and how many mails the recipient got in the rate window. */
+    @Introspected
+    record Standing(boolean recorded, long sentInWindow) {
+    }
 
+    /** Both reads of the decision before a send, in one round trip. */
     @Query("""
-            SELECT count(*) FROM sent_notifications
-            WHERE recipient_email = :recipient AND status = 'SENT' AND sent_at > now() - :windowMillis * interval '1 millisecond'""")
-    int sentInWindow(String recipient, long windowMillis);
+            SELECT EXISTS (SELECT 1 FROM sent_notifications WHERE event_id = :eventId AND recipient_email = :recipient) AS recorded,
+                   (SELECT count(*) FROM sent_notifications
+                    WHERE recipient_email = :recipient AND status = 'SENT'
+                      AND sent_at > now() - :windowMillis * interval '1 millisecond') AS sent_in_window""")
+    Standing standing(@Nullable UUID eventId, String recipient, long windowMillis);
 
     @Query("""
             INSERT INTO sent_notifications (event_id, event_type, company_id, recipient_user_id, recipient_email,
