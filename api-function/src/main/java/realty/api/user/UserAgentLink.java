@@ -92,8 +92,10 @@ public class UserAgentLink {
     /**
      * The user's record in one company: theirs if it exists, else an unlinked record of the company
      * with the same CPF (an agent registered before their user), else a new one named after the user.
+     *
+     * @param newUser the user was created in this transaction: no agent record can name them yet, so
+     *                none is looked up
      */
-    /** @param newUser the user was created in this transaction: no agent record can name them yet, none is looked up */
     private void attach(RowScope scope, UUID company, UUID userId, String name, @Nullable String cpf, @Nullable String creci,
                         boolean activate, boolean newUser) {
         Optional<AgentView> own = newUser ? Optional.empty() : agents.findByUser(scope, company, userId);

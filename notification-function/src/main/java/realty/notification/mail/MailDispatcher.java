@@ -75,7 +75,8 @@ public class MailDispatcher {
 
     /**
      * Sends the summaries whose recipients' windows have room again. Best effort: runs after each
-     * batch of events (NotificationHandler.afterBatch) and on every housekeeping run; what fails now is tried again next time.
+     * batch of events (NotificationHandler.afterBatch) and on every housekeeping run; what fails now
+     * is tried again next time.
      *
      * @return how many summary mails went out
      */

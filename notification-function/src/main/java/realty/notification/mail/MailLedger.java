@@ -15,9 +15,10 @@ import java.util.UUID;
  * The {@code sent_notifications} table: which mails went out, which are held by the rate limit.
  *
  * <p>Each write runs in a transaction of its own (REQUIRES_NEW), committed right after the send it
- * records (the decision before the send reads in the caller's transaction): the handler's own savepoint is rolled back whenever any other delivery of the same event
- * fails, and a record that vanished with it would make the retry send this mail again. The
- * repository's statements run on the connection of that transaction, on kept generic plans
+ * records (the decision before the send reads in the caller's transaction): the handler's own
+ * savepoint is rolled back whenever any other delivery of the same event fails, and a record that
+ * vanished with it would make the retry send this mail again. The repository's statements run on
+ * the connection of that transaction, on kept generic plans
  * ({@link GenericPlans}; every statement of {@link MailLedgerRepository} is checked as a generic plan
  * by HotPathPlansTest): such transactions ran three times per mail, and planning their statements
  * at every execution cost 0.3 ms of PostgreSQL per mail (docs/benchmarks.md).

@@ -48,11 +48,10 @@ public class SmtpMailer {
 
     /**
      * A connection used less than this long ago is not checked with NOOP before the next mail. Under
-     * load (mails every few milliseconds) the check was a round trip to the relay per mail: NOOP
-     * before every mail vs only after a pause, measured in SmtpMailerTest's timing: see
-     * docs/benchmarks.md (issue 16). Should a relay have dropped the connection within that second
-     * anyway, the send fails before any data (MAIL FROM), the connection is closed and the event's
-     * retry sends the mail.
+     * load (mails every few milliseconds) the check was one more round trip to the relay per mail
+     * (SmtpMailerTest counts the NOOPs in the protocol trace; docs/benchmarks.md, issue 16). Should
+     * a relay have dropped the connection within that second anyway, the send fails before any data
+     * (MAIL FROM), the connection is closed and the event's retry sends the mail.
      */
     static final long CHECK_AFTER_NANOS = 1_000_000_000L;
 
