@@ -415,31 +415,36 @@ final class ApiLoadBench {
                     }
                 }
             } catch (java.io.IOException e) {
-                return new CpuSample(ticks(ProcessHandle.current().pid(), false), -1, -1, threadTicks("CompilerThre"), threadTicks("smtp:"));
+                pg = -1;
+                rabbit = -1;
             }
-            return new CpuSample(ticks(ProcessHandle.current().pid(), false), pg, rabbit, threadTicks("CompilerThre"), threadTicks("smtp:"));
+            long[] parts = threadTicks("CompilerThre", "smtp:");
+            return new CpuSample(ticks(ProcessHandle.current().pid(), false), pg, rabbit, parts[0], parts[1]);
         }
 
         /**
-         * The threads of this JVM whose name holds {@code part}: "CompilerThre" for the JIT compiler threads
-         * ("C1/C2 CompilerThre", comm is cut at 15 characters), which a warm instance no longer keeps busy,
-         * and "smtp:" for the local runner's embedded SMTP server (GreenMail's connection threads), which
-         * receives the mails SES would take in AWS. Both are part of the JVM's figure. A thread that ends
-         * takes its ticks with it, so the difference of two samples is a lower bound.
+         * Per name part, the ticks of this JVM's threads whose name holds it, in one pass over
+         * /proc/self/task: "CompilerThre" for the JIT compiler threads ("C1/C2 CompilerThre", comm is
+         * cut at 15 characters), which a warm instance no longer keeps busy, and "smtp:" for the local
+         * runner's embedded SMTP server (GreenMail's connection threads), which receives the mails SES
+         * would take in AWS. Both are part of the JVM's figure. A thread that ends takes its ticks with
+         * it, so the difference of two samples is a lower bound; -1 each when /proc cannot be read.
          */
-        private static long threadTicks(String part) {
-            long sum = 0;
+        private static long[] threadTicks(String... parts) {
+            long[] sums = new long[parts.length];
             try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
                 for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) tasks::iterator) {
                     String[] f = stat(t.resolve("stat"));
-                    if (f != null && f[0].contains(part)) {
-                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    for (int i = 0; f != null && i < parts.length; i++) {
+                        if (f[0].contains(parts[i])) {
+                            sums[i] += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        }
                     }
                 }
             } catch (java.io.IOException e) {
-                return -1;
+                java.util.Arrays.fill(sums, -1);
             }
-            return sum;
+            return sums;
         }
 
         /** utime + stime, and with {@code reaped} the children's the process has waited for. */

@@ -464,10 +464,7 @@ class RabbitMQBatchMessageHandlerTest implements TestPropertyProvider {
     }
 
     private static String planCacheMode(Connection c) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting('plan_cache_mode')"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return setting(c, "plan_cache_mode");
     }
 
     private static int deadPort() throws Exception {
