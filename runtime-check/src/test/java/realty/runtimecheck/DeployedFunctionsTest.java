@@ -238,6 +238,12 @@ abstract class DeployedFunctionsTest {
         String log = Files.readString(api.logFile());
         assertTrue(log.contains("SnapStart priming: 3 requests") && log.contains("statuses [200, 200, 404]"),
                 "the api primes its snapshot before the checkpoint: " + api.logTail(20));
+        // In Lambda the functions log JSON lines (realty.core.observability.LogConfigurator, keyed on AWS_LAMBDA_FUNCTION_NAME).
+        String priming = log.lines().filter(l -> l.contains("SnapStart priming: 3 requests")).findFirst().orElseThrow();
+        JsonNode line = Json.parse(priming);
+        assertEquals("INFO", line.path("level").asText(), priming);
+        assertTrue(line.path("loggerName").asText().startsWith("realty.api.") && line.path("message").asText().startsWith("SnapStart priming"),
+                "a JSON line with the logger and the message as fields: " + priming);
         assertEquals(1, api.restoreRecords().size(), "restored once: " + api.restoreRecords());
         assumeTrue(migrated, "the deploy task did not migrate");
 

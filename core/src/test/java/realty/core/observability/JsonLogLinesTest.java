@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
@@ -27,19 +27,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The functions' logback.xml writes JSON lines in Lambda and text elsewhere; a JSON line carries the
+ * The functions' logging (LogConfigurator) writes JSON lines in Lambda and text elsewhere; a JSON line carries the
  * message, the MDC and the key-value pairs as typed top-level fields, and never a credential.
  */
 class JsonLogLinesTest {
     private static final ObjectMapper MAPPER = ObjectMapper.getDefault();
 
-    /** The encoder of the functions' console appender, configured from logback.xml with these properties. */
+    /** The encoder of the functions' console appender, configured by LogConfigurator with these properties. */
     private static Encoder<ILoggingEvent> consoleEncoder(Map<String, String> properties) throws Exception {
         LoggerContext context = new LoggerContext();
         properties.forEach(context::putProperty);
-        JoranConfigurator configurator = new JoranConfigurator();
+        LogConfigurator configurator = new LogConfigurator();
         configurator.setContext(context);
-        configurator.doConfigure(JsonLogLinesTest.class.getResource("/logback.xml"));
+        assertEquals(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY, configurator.configure(context));
         try {
             ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) context.getLogger(Logger.ROOT_LOGGER_NAME)
                     .getAppender("STDOUT");
@@ -61,6 +61,68 @@ class JsonLogLinesTest {
                 consoleEncoder(Map.of("AWS_LAMBDA_FUNCTION_NAME", "realty-prod-audit", "REALTY_LOG_FORMAT", "text")));
         assertInstanceOf(FlatJsonEncoder.class, consoleEncoder(Map.of("REALTY_LOG_FORMAT", "json")));
         assertInstanceOf(FlatJsonEncoder.class, consoleEncoder(Map.of("realty.log.format", "json")));
+    }
+
+    @Test
+    void anUnknownFormatIsTextAndTheTextKeepsTheKeyValuePairs() throws Exception {
+        Encoder<ILoggingEvent> encoder = consoleEncoder(Map.of("AWS_LAMBDA_FUNCTION_NAME", "realty-prod-audit", "REALTY_LOG_FORMAT", "plain"));
+        assertEquals(LogConfigurator.TEXT_PATTERN, assertInstanceOf(PatternLayoutEncoder.class, encoder).getPattern());
+    }
+
+    /** Logback finds the configurator as a service, and what it sets up is the functions' levels and one console. */
+    @Test
+    void logbackFindsTheConfiguratorAndItSetsTheLevels() {
+        assertTrue(java.util.ServiceLoader.load(Configurator.class).stream().anyMatch(p -> p.type() == LogConfigurator.class),
+                "META-INF/services names LogConfigurator");
+        LoggerContext context = new LoggerContext();
+        LogConfigurator configurator = new LogConfigurator();
+        configurator.setContext(context);
+        configurator.configure(context);
+        try {
+            Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+            assertEquals(Level.INFO, root.getLevel());
+            assertInstanceOf(ConsoleAppender.class, root.getAppender(LogConfigurator.APPENDER));
+            assertTrue(root.getAppender(LogConfigurator.APPENDER).isStarted());
+            assertEquals(Level.WARN, context.getLogger("com.zaxxer.hikari").getLevel());
+            assertEquals(Level.WARN, context.getLogger("org.flywaydb").getLevel());
+            assertEquals(Level.WARN, context.getLogger("com.icegreen.greenmail").getLevel());
+            assertEquals(Level.INFO, context.getLogger("realty.core.outbox").getEffectiveLevel());
+        } finally {
+            context.stop();
+        }
+    }
+
+    /** A logback XML file named by the system property (as a logback-test.xml would) is what configures logging. */
+    @Test
+    void anXmlConfigurationStillWins(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path xml = dir.resolve("other.xml");
+        java.nio.file.Files.writeString(xml, """
+                <configuration>
+                    <appender name="OTHER" class="ch.qos.logback.core.ConsoleAppender">
+                        <encoder><pattern>%msg%n</pattern></encoder>
+                    </appender>
+                    <root level="WARN"><appender-ref ref="OTHER"/></root>
+                </configuration>
+                """);
+        String before = System.getProperty("logback.configurationFile");
+        System.setProperty("logback.configurationFile", xml.toString());
+        LoggerContext context = new LoggerContext();
+        try {
+            LogConfigurator configurator = new LogConfigurator();
+            configurator.setContext(context);
+            assertEquals(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY, configurator.configure(context));
+            Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+            assertEquals(Level.WARN, root.getLevel());
+            assertInstanceOf(ConsoleAppender.class, root.getAppender("OTHER"));
+            assertNull(root.getAppender(LogConfigurator.APPENDER));
+        } finally {
+            context.stop();
+            if (before == null) {
+                System.clearProperty("logback.configurationFile");
+            } else {
+                System.setProperty("logback.configurationFile", before);
+            }
+        }
     }
 
     private static Map<String, Object> line(ILoggingEvent event) throws Exception {
