@@ -50,6 +50,7 @@ final class ScaleBench {
     /** variant → function ("api-p50"/"api-p99" for the API) → size → figure */
     private final Map<String, Map<String, Map<Integer, Double>>> figures = new LinkedHashMap<>();
     private String vhost;
+    private String databaseUrl;
 
     ScaleBench(Infra infra, Options options, Report report, Baselines base) {
         this.infra = infra;
@@ -113,6 +114,7 @@ final class ScaleBench {
 
     private void variant(String variant, String database, boolean neverAnalysed) throws Exception {
         String url = infra.createDatabase(database);
+        databaseUrl = url;
         vhost = infra.createVhost("bench-p3s");
         Map<String, Map<Integer, Double>> out = new LinkedHashMap<>();
         figures.put(variant, out);
@@ -342,11 +344,16 @@ final class ScaleBench {
             });
         }
         RequestHandler<RabbitMQEvent, ?> handler = system.queueFunction(function);
-        Drain.Result r = Drain.run(infra, vhost, queue, handler, function + "-function", BATCH, n, 600_000);
+        Drain.Result r;
+        String autovacuum;
+        try (AutovacuumWatch watch = new AutovacuumWatch(infra, databaseUrl)) {
+            r = Drain.run(infra, vhost, queue, handler, function + "-function", BATCH, n, 600_000);
+            autovacuum = watch.describe();
+        }
         String confirmed = confirm(sql, function, ids, saleIds, n);
         if (variant != null) {
             report.detail("P3S " + variant + ", " + label(size) + ", " + function + "-function: " + r.describe() + "; " + confirmed
-                    + " (published in " + Stats.num(publishSeconds) + " s)");
+                    + " (published in " + Stats.num(publishSeconds) + " s); during the drain " + autovacuum);
         }
         return r.rate();
     }

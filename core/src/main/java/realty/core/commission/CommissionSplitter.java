@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -44,6 +45,17 @@ public class CommissionSplitter {
      */
     public List<SplitResult> split(Connection c, TenantScope scope, List<SaleToSplit> sales, String calculatedBy)
             throws SQLException {
+        return split(c, scope, sales, sale -> calculatedBy);
+    }
+
+    /**
+     * The same for sales asked for by different requests (the commission function's batch): each
+     * sale's transactions record the request that asked for it.
+     *
+     * @param calculatedBy the {@code user:<id>} or {@code event:<id>} of each sale
+     */
+    public List<SplitResult> split(Connection c, TenantScope scope, List<SaleToSplit> sales,
+                                   Function<SaleToSplit, String> calculatedBy) throws SQLException {
         if (sales.isEmpty()) {
             return List.of();
         }
@@ -69,8 +81,9 @@ public class CommissionSplitter {
                 CommissionSplit split = CommissionSplitCalculator.split(sale.price(), rule.get(), sale.agentId(),
                         sale.prospectorId(), shares.get(sale.companyId()));
                 computed.add(new Computed(sale, SplitResult.Status.CALCULATED, split, null));
+                String by = calculatedBy.apply(sale);
                 split.parts().forEach(p -> toWrite.add(new CommissionLedger.NewTransaction(sale.companyId(), sale.saleId(),
-                        split, p, calculatedBy)));
+                        split, p, by)));
             } catch (CommissionAboveLimitException e) {
                 computed.add(new Computed(sale, SplitResult.Status.RULE_REJECTED, null, e.getMessage()));
             }
