@@ -61,7 +61,32 @@ public final class FaultyLink implements AutoCloseable {
     /** Accepts connections again, on the same port. */
     public synchronized void restore() throws IOException {
         if (server == null) {
-            accept(listen(port));
+            accept(listenAgain());
+        }
+    }
+
+    /**
+     * The link's port once more. Closing a server socket while a thread is blocked in {@code accept()}
+     * releases the port only once that thread has woken up (the JDK defers the final close of the
+     * descriptor to it), so a restore right after a cut could find the port still bound: "Address
+     * already in use" (FaultyLinkTest, CI of 2026-11-29). It tries again for up to two seconds.
+     */
+    private ServerSocket listenAgain() throws IOException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+        while (true) {
+            try {
+                return listen(port);
+            } catch (java.net.BindException stillBound) {
+                if (System.nanoTime() > deadline) {
+                    throw stillBound;
+                }
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw stillBound;
+                }
+            }
         }
     }
 

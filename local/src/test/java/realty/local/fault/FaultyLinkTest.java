@@ -24,6 +24,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FaultyLinkTest {
 
+    /**
+     * A restore right after a cut listens on the same port again. Before the fix it failed with
+     * "Address already in use" (CI, 2026-11-29): the cut's close of the listening socket completes
+     * only when the link's accepting thread wakes up.
+     */
+    @Test
+    void aRestoreRightAfterACutListensOnTheSamePort() throws Exception {
+        try (ServerSocket echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             FaultyLink link = new FaultyLink("127.0.0.1", echo.getLocalPort())) {
+            int port = link.port();
+            for (int i = 0; i < 50; i++) {
+                link.cut();
+                link.restore();
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    assertTrue(s.isConnected());
+                }
+            }
+            assertEquals(port, link.port());
+        }
+    }
+
     @Test
     void aConnectionAcceptedDuringTheCutDoesNotOutliveIt() throws Exception {
         try (ServerSocket echo = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
